@@ -1,0 +1,48 @@
+"""The errors tracegraph raises on purpose.
+
+    TracegraphError
+     ├── InvalidInput   the caller sent something that breaks a rule (names the field and the rule)
+     ├── NotFound       the thing asked for does not exist (or is not visible to the caller)
+     ├── Conflict       the write contradicts what is stored
+     └── Unavailable    the store cannot be reached
+
+Anything else is a bug: the API masks it and logs it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class TracegraphError(Exception):
+    """Base of every expected failure."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(TracegraphError):
+    """A value breaks a documented rule; `field` is its dotted path (e.g. `artifacts.3.fingerprint`)."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, field: str, rule: str, *, candidates: Sequence[str] = ()) -> None:
+        super().__init__(f"{field}: {rule}" if field else rule)
+        self.field = field
+        self.rule = rule
+        self.candidates = tuple(candidates)
+
+
+class NotFound(TracegraphError):
+    code = "NOT_FOUND"
+
+
+class Conflict(TracegraphError):
+    code = "CONFLICT"
+
+
+class Unavailable(TracegraphError):
+    code = "UNAVAILABLE"

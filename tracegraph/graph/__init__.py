@@ -1,0 +1,1 @@
+"""The graph layer: domain models, the GraphStore protocol and its backends."""

@@ -1,0 +1,1 @@
+"""The embedded default backend: the graph kept in one SQLite file (standard library, WAL)."""

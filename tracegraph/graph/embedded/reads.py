@@ -1,0 +1,694 @@
+"""Read transactions of the embedded store: plain functions of a connection, each run inside one transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph.embedded import rows
+from tracegraph.graph.embedded.database import from_micros, to_micros
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
+from tracegraph.graph.rules import MAX_ANCESTRY_DEPTH, MAX_SEARCH_MATCHES
+from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
+from tracegraph.graph.views import (
+    ArtifactDetail,
+    CommitPlacement,
+    DiffSide,
+    DigestMatch,
+    EnvironmentVersions,
+    Event,
+    HistoryEntry,
+    HistoryKind,
+    LogPage,
+    Placement,
+    Provenance,
+    RunningArtifact,
+    Scaled,
+    SearchResult,
+    SnapshotDetail,
+    SnapshotDiff,
+    SnapshotEvents,
+)
+from tracegraph.ingest.running_set import OpenRun, events_at
+
+SELECT_ORG = "SELECT * FROM orgs WHERE name = ?"
+SELECT_FLOW = "SELECT * FROM flows WHERE org = ? AND name = ?"
+SELECT_ENVIRONMENT = "SELECT * FROM environments WHERE org = ? AND name = ?"
+SELECT_SNAPSHOT = "SELECT * FROM snapshots WHERE org = ? AND environment = ? AND idx = ?"
+SELECT_SNAPSHOT_AT = """
+    SELECT idx FROM snapshots WHERE org = ? AND environment = ? AND reported_at <= ?
+    ORDER BY reported_at DESC, idx DESC LIMIT 1
+"""
+SELECT_OPEN_RUNS = "SELECT * FROM runs WHERE org = ? AND environment = ? AND to_index IS NULL"
+SELECT_RUNS_AT = """
+    SELECT * FROM runs WHERE org = :org AND environment = :environment AND from_index <= :index
+    AND (to_index IS NULL OR to_index > :index)
+"""
+SELECT_RUNS_CHANGING_AT = """
+    SELECT * FROM runs WHERE org = :org AND environment = :environment
+    AND from_index IN (SELECT value FROM json_each(:indexes))
+    UNION ALL
+    SELECT * FROM runs WHERE org = :org AND environment = :environment
+    AND to_index IN (SELECT value FROM json_each(:indexes))
+"""
+SELECT_ARTIFACTS_BY_FINGERPRINTS = """
+    SELECT a.* FROM artifact_states a
+    WHERE a.org = ? AND a.fingerprint IN (SELECT value FROM json_each(?))
+    ORDER BY a.fingerprint, a.flow
+"""
+SELECT_COMMITS = "SELECT * FROM commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
+SELECT_PARENTS = """
+    SELECT child, parent FROM commit_parents WHERE org = ? AND child IN (SELECT value FROM json_each(?))
+    ORDER BY child, position
+"""
+SELECT_DEPLOYMENTS_TO = """
+    SELECT * FROM deployments WHERE org = ? AND environment = ? AND fingerprint IN (SELECT value FROM json_each(?))
+    ORDER BY flow, number
+"""
+SELECT_LOG_DESC = """
+    SELECT * FROM snapshots s
+    WHERE s.org = :org AND s.environment = :environment
+    AND s.idx >= :min_index AND s.idx <= :max_index AND s.idx < :before AND s.idx > :after
+    AND s.reported_at >= :since AND s.reported_at <= :until
+    AND (:flow IS NULL OR EXISTS (
+        SELECT 1 FROM runs r JOIN artifacts a ON a.org = r.org AND a.fingerprint = r.fingerprint
+        WHERE r.org = s.org AND r.environment = s.environment AND (r.from_index = s.idx OR r.to_index = s.idx)
+        AND a.flow = :flow))
+    ORDER BY s.idx DESC LIMIT :limit
+"""
+SELECT_LOG_ASC = SELECT_LOG_DESC.replace("ORDER BY s.idx DESC", "ORDER BY s.idx ASC")
+COUNT_LOG = """
+    SELECT count(*) FROM snapshots s
+    WHERE s.org = :org AND s.environment = :environment
+    AND s.idx >= :min_index AND s.idx <= :max_index
+    AND s.reported_at >= :since AND s.reported_at <= :until
+    AND (:flow IS NULL OR EXISTS (
+        SELECT 1 FROM runs r JOIN artifacts a ON a.org = r.org AND a.fingerprint = r.fingerprint
+        WHERE r.org = s.org AND r.environment = s.environment AND (r.from_index = s.idx OR r.to_index = s.idx)
+        AND a.flow = :flow))
+"""
+SELECT_FLOW_FINGERPRINTS = """
+    SELECT DISTINCT fingerprint FROM artifacts WHERE org = ? AND flow = ?
+    AND fingerprint IN (SELECT value FROM json_each(?))
+"""
+SELECT_ARTIFACT_PREFIX = """
+    SELECT fingerprint FROM artifacts WHERE org = :org AND flow = :flow
+    AND fingerprint >= :prefix AND fingerprint < :prefix || 'g' ORDER BY fingerprint LIMIT 11
+"""
+SELECT_ARTIFACT_KEYS = """
+    SELECT a.* FROM json_each(:keys) k
+    JOIN artifact_states a ON a.org = :org AND a.flow = json_extract(k.value, '$[0]')
+    AND a.fingerprint = json_extract(k.value, '$[1]')
+"""
+SELECT_ARTIFACT_DEPLOYMENTS = """
+    SELECT d.* FROM json_each(:keys) k
+    JOIN deployments d ON d.org = :org AND d.flow = json_extract(k.value, '$[0]')
+    AND d.fingerprint = json_extract(k.value, '$[1]')
+    ORDER BY d.reported_at, d.number
+"""
+SELECT_ARTIFACT_ATTESTATIONS = """
+    SELECT t.* FROM json_each(:keys) k
+    JOIN attestations t ON t.org = :org AND t.flow = json_extract(k.value, '$[0]')
+    AND t.fingerprint = json_extract(k.value, '$[1]')
+    ORDER BY t.reported_at, t.id
+"""
+SELECT_RUNS_OF_FINGERPRINTS = """
+    SELECT r.*, s1.reported_at AS started_at, s2.reported_at AS stopped_at
+    FROM runs r
+    JOIN snapshots s1 ON s1.org = r.org AND s1.environment = r.environment AND s1.idx = r.from_index
+    LEFT JOIN snapshots s2 ON s2.org = r.org AND s2.environment = r.environment AND s2.idx = r.to_index
+    WHERE r.org = ? AND r.fingerprint IN (SELECT value FROM json_each(?))
+    ORDER BY r.fingerprint, r.environment, r.from_index
+"""
+SELECT_KNOWN_SHAS = """
+    SELECT sha FROM commits WHERE org = :org AND sha >= :prefix AND sha < :prefix || 'g'
+    UNION
+    SELECT git_commit FROM artifacts WHERE org = :org AND git_commit >= :prefix AND git_commit < :prefix || 'g'
+    ORDER BY 1 LIMIT :limit
+"""
+SELECT_DIGEST_PREFIX = """
+    SELECT fingerprint FROM digests WHERE org = :org AND fingerprint >= :prefix AND fingerprint < :prefix || 'g'
+    ORDER BY fingerprint LIMIT :limit
+"""
+SELECT_COMMIT_ARTIFACTS = """
+    SELECT flow, fingerprint FROM artifacts WHERE org = :org AND git_commit = :sha
+    AND (:flow IS NULL OR flow = :flow)
+    ORDER BY created_at DESC, flow, fingerprint
+"""
+SELECT_DESCENDANT_ARTIFACTS = """
+    WITH RECURSIVE descendant(sha, distance) AS (
+        SELECT :sha, 0
+        UNION
+        SELECT p.child, d.distance + 1 FROM commit_parents p JOIN descendant d
+        ON p.org = :org AND p.parent = d.sha WHERE d.distance < :max_depth
+    )
+    SELECT a.flow, a.fingerprint, min(d.distance) AS distance
+    FROM descendant d JOIN artifacts a ON a.org = :org AND a.git_commit = d.sha
+    GROUP BY a.flow, a.fingerprint
+"""
+SELECT_LIST_ARTIFACTS = """
+    SELECT a.* FROM artifact_states a WHERE a.org = :org AND a.flow = :flow
+    AND (:after_created IS NULL OR (a.created_at, a.fingerprint) < (:after_created, :after))
+    ORDER BY a.created_at DESC, a.fingerprint DESC LIMIT :limit
+"""
+SELECT_ARTIFACT_CREATED = "SELECT created_at FROM artifacts WHERE org = ? AND flow = ? AND fingerprint = ?"
+
+_NO_LIMIT = 2**62
+
+
+# --- topology -------------------------------------------------------------------------------------------------
+
+
+def require_org(connection: sqlite3.Connection, org: str) -> None:
+    if connection.execute(SELECT_ORG, (org,)).fetchone() is None:
+        raise NotFound(f"org '{org}' not found")
+
+
+def require_flow(connection: sqlite3.Connection, org: str, name: str) -> None:
+    if connection.execute(SELECT_FLOW, (org, name)).fetchone() is None:
+        require_org(connection, org)
+        raise NotFound(f"flow '{name}' not found in org '{org}'")
+
+
+def environment(connection: sqlite3.Connection, org: str, name: str) -> Environment:
+    row = connection.execute(SELECT_ENVIRONMENT, (org, name)).fetchone()
+    if row is None:
+        require_org(connection, org)
+        raise NotFound(f"environment '{name}' not found in org '{org}'")
+    return rows.environment(row)
+
+
+def snapshot_row(connection: sqlite3.Connection, env: Environment, index: int) -> Snapshot:
+    row = connection.execute(SELECT_SNAPSHOT, (env.org, env.name, index)).fetchone()
+    if row is None:
+        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+    return rows.snapshot(row)
+
+
+def resolve_index(connection: sqlite3.Connection, env: Environment, selector: SnapshotSelector) -> int:
+    if env.latest_index == 0:
+        raise NotFound(f"environment '{env.name}' has no snapshots yet")
+    match selector.kind:
+        case SelectorKind.LATEST:
+            index = env.latest_index
+        case SelectorKind.INDEX:
+            index = selector.value
+        case SelectorKind.BEFORE_LATEST:
+            index = env.latest_index - selector.value
+        case SelectorKind.AT_TIME:
+            assert selector.at is not None
+            row = connection.execute(SELECT_SNAPSHOT_AT, (env.org, env.name, to_micros(selector.at))).fetchone()
+            if row is None:
+                raise NotFound(f"environment '{env.name}' had no snapshot at {selector.at.isoformat()}")
+            index = row["idx"]
+    if not 1 <= index <= env.latest_index:
+        raise NotFound(f"snapshot {env.name}{selector} not found (latest is #{env.latest_index})")
+    return int(index)
+
+
+# --- provenance -------------------------------------------------------------------------------------------------
+
+
+def _json(values: Iterable[object]) -> str:
+    return json.dumps(list(values))
+
+
+def commits(connection: sqlite3.Connection, org: str, shas: Iterable[str]) -> dict[str, Commit]:
+    """Reported commits by sha, with their parents in order."""
+    wanted = _json(set(shas))
+    parents: dict[str, list[str]] = defaultdict(list)
+    for row in connection.execute(SELECT_PARENTS, (org, wanted)):
+        parents[row["child"]].append(row["parent"])
+    return {
+        row["sha"]: rows.commit(row, tuple(parents[row["sha"]]))
+        for row in connection.execute(SELECT_COMMITS, (org, wanted))
+    }
+
+
+def provenance_of(artifacts: Sequence[Artifact], known: dict[str, Commit]) -> dict[str, tuple[Provenance, ...]]:
+    by_fingerprint: dict[str, list[Provenance]] = defaultdict(list)
+    for item in artifacts:
+        commit = known.get(item.git_commit) if item.git_commit else None
+        by_fingerprint[item.fingerprint].append(Provenance(artifact=item, commit=commit))
+    return {fingerprint: tuple(found) for fingerprint, found in by_fingerprint.items()}
+
+
+def provenance(
+    connection: sqlite3.Connection, org: str, fingerprints: Iterable[str]
+) -> dict[str, tuple[Provenance, ...]]:
+    """Every artifact of each fingerprint (by flow), with its commit."""
+    found = [
+        rows.artifact(row)
+        for row in connection.execute(SELECT_ARTIFACTS_BY_FINGERPRINTS, (org, _json(set(fingerprints))))
+    ]
+    known = commits(connection, org, (item.git_commit for item in found if item.git_commit))
+    return provenance_of(found, known)
+
+
+def _deployments_to(
+    connection: sqlite3.Connection, org: str, environment_name: str, fingerprints: Iterable[str]
+) -> dict[str, tuple[Deployment, ...]]:
+    found: dict[str, list[Deployment]] = defaultdict(list)
+    for row in connection.execute(SELECT_DEPLOYMENTS_TO, (org, environment_name, _json(set(fingerprints)))):
+        found[row["fingerprint"]].append(rows.deployment(row))
+    return {fingerprint: tuple(items) for fingerprint, items in found.items()}
+
+
+# --- snapshots --------------------------------------------------------------------------------------------------
+
+
+def _open_run(row: sqlite3.Row) -> OpenRun:
+    return OpenRun(row["fingerprint"], row["name"], row["instances"])
+
+
+def events(
+    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int], flow: str | None = None
+) -> dict[int, tuple[Event, ...]]:
+    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+    opened: dict[int, list[OpenRun]] = defaultdict(list)
+    closed: dict[int, list[OpenRun]] = defaultdict(list)
+    wanted = set(indexes)
+    parameters = {"org": env.org, "environment": env.name, "indexes": _json(wanted)}
+    for row in connection.execute(SELECT_RUNS_CHANGING_AT, parameters):
+        if row["from_index"] in wanted:
+            opened[row["from_index"]].append(_open_run(row))
+        if row["to_index"] in wanted:
+            closed[row["to_index"]].append(_open_run(row))
+    shapes = {index: events_at(opened[index], closed[index]) for index in indexes}
+    fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
+    known = provenance(connection, env.org, fingerprints)
+    deployed = _deployments_to(connection, env.org, env.name, fingerprints)
+    result: dict[int, tuple[Event, ...]] = {}
+    for index, found in shapes.items():
+        result[index] = tuple(
+            Event(
+                type=shape.type,
+                fingerprint=shape.fingerprint,
+                name=shape.name,
+                from_instances=shape.from_instances,
+                to_instances=shape.to_instances,
+                artifacts=known.get(shape.fingerprint, ()),
+                deployments=deployed.get(shape.fingerprint, ()),
+            )
+            for shape in found
+            if flow is None or any(p.artifact.flow == flow for p in known.get(shape.fingerprint, ()))
+        )
+    return result
+
+
+def running(connection: sqlite3.Connection, env: Environment, index: int) -> tuple[RunningArtifact, ...]:
+    """The running set of snapshot `index`, by observed name then fingerprint."""
+    if index == env.latest_index:
+        found = connection.execute(SELECT_OPEN_RUNS, (env.org, env.name)).fetchall()
+    else:
+        found = connection.execute(SELECT_RUNS_AT, {"org": env.org, "environment": env.name, "index": index}).fetchall()
+    known = provenance(connection, env.org, (row["fingerprint"] for row in found))
+    items = [
+        RunningArtifact(
+            fingerprint=row["fingerprint"],
+            name=row["name"],
+            instances=row["instances"],
+            since_index=row["from_index"],
+            artifacts=known.get(row["fingerprint"], ()),
+        )
+        for row in found
+    ]
+    return tuple(sorted(items, key=lambda item: (item.name, item.fingerprint)))
+
+
+def snapshot_detail(
+    connection: sqlite3.Connection, org: str, environment_name: str, selector: SnapshotSelector
+) -> SnapshotDetail:
+    env = environment(connection, org, environment_name)
+    index = resolve_index(connection, env, selector)
+    return SnapshotDetail(
+        environment=env,
+        snapshot=snapshot_row(connection, env, index),
+        events=events(connection, env, [index])[index],
+        running=running(connection, env, index),
+    )
+
+
+def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:
+    env = environment(connection, query.org, query.environment)
+    if query.flow is not None:
+        require_flow(connection, query.org, query.flow)
+    filters = {
+        "org": query.org,
+        "environment": query.environment,
+        "min_index": query.min_index or 0,
+        "max_index": query.max_index or _NO_LIMIT,
+        "since": to_micros(query.since) if query.since else -_NO_LIMIT,
+        "until": to_micros(query.until) if query.until else _NO_LIMIT,
+        "flow": query.flow,
+    }
+    page = {
+        **filters,
+        "before": query.before or _NO_LIMIT,
+        "after": query.after or 0,
+        "limit": query.limit + 1,
+    }
+    found = [
+        rows.snapshot(row)
+        for row in connection.execute(SELECT_LOG_ASC if query.oldest_first else SELECT_LOG_DESC, page)
+    ]
+    has_more = len(found) > query.limit
+    found = found[: query.limit]
+    total = connection.execute(COUNT_LOG, filters).fetchone()[0]
+    found_events = events(connection, env, [item.index for item in found], query.flow)
+    return LogPage(
+        environment=env,
+        snapshots=tuple(SnapshotEvents(snapshot=item, events=found_events[item.index]) for item in found),
+        total=total,
+        has_more=has_more,
+    )
+
+
+# --- artifacts --------------------------------------------------------------------------------------------------
+
+
+def placements(
+    connection: sqlite3.Connection, org: str, fingerprints: Iterable[str]
+) -> dict[str, tuple[Placement, ...]]:
+    """Where each fingerprint runs or ran: contiguous Runs in one environment merged, by start time."""
+    found: dict[str, list[Placement]] = defaultdict(list)
+    for row in connection.execute(SELECT_RUNS_OF_FINGERPRINTS, (org, _json(set(fingerprints)))):
+        merged = found[row["fingerprint"]]
+        previous = merged[-1] if merged else None
+        stopped_at = from_micros(row["stopped_at"]) if row["stopped_at"] is not None else None
+        if previous and previous.environment == row["environment"] and previous.to_index == row["from_index"]:
+            merged[-1] = previous.model_copy(
+                update={
+                    "instances": row["instances"],
+                    "to_index": row["to_index"],
+                    "stopped_at": stopped_at,
+                    "name": row["name"],
+                }
+            )
+            continue
+        merged.append(
+            Placement(
+                environment=row["environment"],
+                fingerprint=row["fingerprint"],
+                name=row["name"],
+                instances=row["instances"],
+                from_index=row["from_index"],
+                to_index=row["to_index"],
+                started_at=from_micros(row["started_at"]),
+                stopped_at=stopped_at,
+            )
+        )
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: (item.started_at, item.environment, item.from_index)))
+        for fingerprint, items in found.items()
+    }
+
+
+_HISTORY_ORDER = {kind: position for position, kind in enumerate(HistoryKind)}
+
+
+def _history(
+    origin: Provenance,
+    deployments: Sequence[Deployment],
+    attestations: Sequence[Attestation],
+    where: Sequence[Placement],
+) -> tuple[HistoryEntry, ...]:
+    entries = [HistoryEntry(kind=HistoryKind.CREATED, at=origin.artifact.created_at)]
+    entries += [
+        HistoryEntry(
+            kind=HistoryKind.DEPLOYED, at=item.reported_at, environment=item.environment, deployment_number=item.number
+        )
+        for item in deployments
+    ]
+    entries += [
+        HistoryEntry(kind=HistoryKind.ATTESTED, at=item.reported_at, attestation=item.name) for item in attestations
+    ]
+    for placement in where:
+        entries.append(
+            HistoryEntry(
+                kind=HistoryKind.STARTED,
+                at=placement.started_at,
+                environment=placement.environment,
+                snapshot_index=placement.from_index,
+            )
+        )
+        if placement.stopped_at is not None:
+            entries.append(
+                HistoryEntry(
+                    kind=HistoryKind.STOPPED,
+                    at=placement.stopped_at,
+                    environment=placement.environment,
+                    snapshot_index=placement.to_index,
+                )
+            )
+    return tuple(sorted(entries, key=lambda entry: (entry.at, _HISTORY_ORDER[entry.kind], entry.environment or "")))
+
+
+def artifact_details(connection: sqlite3.Connection, org: str, keys: Sequence[tuple[str, str]]) -> list[ArtifactDetail]:
+    """Details of artifacts given as (flow, fingerprint), in the order given."""
+    parameters = {"org": org, "keys": _json(keys)}
+    found = {
+        (row["flow"], row["fingerprint"]): rows.artifact(row)
+        for row in connection.execute(SELECT_ARTIFACT_KEYS, parameters)
+    }
+    known = commits(connection, org, (item.git_commit for item in found.values() if item.git_commit))
+    deployed: dict[tuple[str, str], list[Deployment]] = defaultdict(list)
+    for row in connection.execute(SELECT_ARTIFACT_DEPLOYMENTS, parameters):
+        deployed[(row["flow"], row["fingerprint"])].append(rows.deployment(row))
+    attested: dict[tuple[str, str], list[Attestation]] = defaultdict(list)
+    for row in connection.execute(SELECT_ARTIFACT_ATTESTATIONS, parameters):
+        attested[(row["flow"], row["fingerprint"])].append(rows.attestation(row))
+    where = placements(connection, org, {fingerprint for _, fingerprint in keys})
+    details = []
+    for key in keys:
+        item = found[key]
+        origin = Provenance(artifact=item, commit=known.get(item.git_commit) if item.git_commit else None)
+        details.append(
+            ArtifactDetail(
+                provenance=origin,
+                deployments=tuple(deployed[key]),
+                attestations=tuple(attested[key]),
+                placements=where.get(key[1], ()),
+                history=_history(origin, deployed[key], attested[key], where.get(key[1], ())),
+            )
+        )
+    return details
+
+
+def artifact_by_prefix(connection: sqlite3.Connection, org: str, flow: str, prefix: str) -> ArtifactDetail:
+    require_flow(connection, org, flow)
+    matches = [
+        row["fingerprint"]
+        for row in connection.execute(SELECT_ARTIFACT_PREFIX, {"org": org, "flow": flow, "prefix": prefix})
+    ]
+    if not matches:
+        raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
+    if len(matches) > 1:
+        raise InvalidInput(
+            "fingerprint",
+            f"ambiguous prefix '{prefix}' matches {len(matches) if len(matches) <= 10 else 'more than 10'} artifacts; "
+            "give more characters",
+            candidates=matches[:10],
+        )
+    return artifact_details(connection, org, [(flow, matches[0])])[0]
+
+
+def list_artifacts(
+    connection: sqlite3.Connection, org: str, flow: str, limit: int, after: str | None
+) -> list[Artifact]:
+    require_flow(connection, org, flow)
+    after_created = None
+    if after is not None:
+        row = connection.execute(SELECT_ARTIFACT_CREATED, (org, flow, after)).fetchone()
+        if row is None:
+            raise InvalidInput("after", f"no artifact '{after}' in flow '{flow}' to page after")
+        after_created = row["created_at"]
+    parameters = {"org": org, "flow": flow, "after_created": after_created, "after": after, "limit": limit}
+    return [rows.artifact(row) for row in connection.execute(SELECT_LIST_ARTIFACTS, parameters)]
+
+
+# --- commits ----------------------------------------------------------------------------------------------------
+
+
+def _known_shas(connection: sqlite3.Connection, org: str, prefix: str, limit: int) -> list[str]:
+    return [row[0] for row in connection.execute(SELECT_KNOWN_SHAS, {"org": org, "prefix": prefix, "limit": limit})]
+
+
+def _commit_models(connection: sqlite3.Connection, org: str, shas: Sequence[str]) -> list[Commit]:
+    known = commits(connection, org, shas)
+    return [known.get(sha) or rows.bare_commit(org, sha) for sha in shas]
+
+
+def commit_by_prefix(connection: sqlite3.Connection, org: str, prefix: str) -> Commit:
+    require_org(connection, org)
+    matches = _known_shas(connection, org, prefix, 11)
+    if not matches:
+        raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
+    if len(matches) > 1:
+        raise InvalidInput(
+            "sha",
+            f"ambiguous prefix '{prefix}' matches {len(matches) if len(matches) <= 10 else 'more than 10'} commits; "
+            "give more characters",
+            candidates=matches[:10],
+        )
+    return _commit_models(connection, org, matches)[0]
+
+
+def artifacts_for_commit(
+    connection: sqlite3.Connection, org: str, prefix: str, flow: str | None
+) -> list[ArtifactDetail]:
+    sha = commit_by_prefix(connection, org, prefix).sha
+    if flow is not None:
+        require_flow(connection, org, flow)
+    keys = [
+        (row["flow"], row["fingerprint"])
+        for row in connection.execute(SELECT_COMMIT_ARTIFACTS, {"org": org, "sha": sha, "flow": flow})
+    ]
+    return artifact_details(connection, org, keys)
+
+
+def commit_placements(
+    connection: sqlite3.Connection, org: str, shas: Sequence[str], include_past: bool
+) -> dict[str, list[CommitPlacement]]:
+    require_org(connection, org)
+    latest = {
+        row["name"]: row["latest_index"]
+        for row in connection.execute("SELECT name, latest_index FROM environments WHERE org = ?", (org,))
+    }
+    answer: dict[str, list[CommitPlacement]] = {}
+    for sha in dict.fromkeys(shas):
+        built = {
+            (row["flow"], row["fingerprint"]): row["distance"]
+            for row in connection.execute(
+                SELECT_DESCENDANT_ARTIFACTS, {"org": org, "sha": sha, "max_depth": MAX_ANCESTRY_DEPTH}
+            )
+        }
+        where = placements(connection, org, {fingerprint for _, fingerprint in built})
+        origins = {
+            (p.artifact.flow, p.artifact.fingerprint): p
+            for items in provenance(connection, org, {fingerprint for _, fingerprint in built}).values()
+            for p in items
+        }
+        found: list[CommitPlacement] = []
+        for (flow_name, fingerprint), distance in built.items():
+            by_environment: dict[str, list[Placement]] = defaultdict(list)
+            for placement in where.get(fingerprint, ()):
+                by_environment[placement.environment].append(placement)
+            for environment_name, items in by_environment.items():
+                current = any(item.to_index is None for item in items)
+                if not current and not include_past:
+                    continue
+                last_to = None if current else max(item.to_index or 0 for item in items)
+                found.append(
+                    CommitPlacement(
+                        environment=environment_name,
+                        snapshot_index=latest[environment_name] if current else (last_to or 1) - 1,
+                        current=current,
+                        from_index=min(item.from_index for item in items),
+                        to_index=last_to,
+                        distance=distance,
+                        provenance=origins[(flow_name, fingerprint)],
+                    )
+                )
+        found.sort(
+            key=lambda item: (
+                not item.current,
+                item.distance,
+                item.environment,
+                item.provenance.artifact.flow,
+                item.provenance.artifact.fingerprint,
+            )
+        )
+        answer[sha] = found
+    return answer
+
+
+def search(connection: sqlite3.Connection, org: str, prefix: str) -> SearchResult:
+    require_org(connection, org)
+    shas = _known_shas(connection, org, prefix, MAX_SEARCH_MATCHES)
+    fingerprints = [
+        row[0]
+        for row in connection.execute(SELECT_DIGEST_PREFIX, {"org": org, "prefix": prefix, "limit": MAX_SEARCH_MATCHES})
+    ]
+    known = provenance(connection, org, fingerprints)
+    where = placements(connection, org, fingerprints)
+    return SearchResult(
+        prefix=prefix,
+        commits=tuple(_commit_models(connection, org, shas)),
+        fingerprints=tuple(
+            DigestMatch(
+                fingerprint=fingerprint, artifacts=known.get(fingerprint, ()), placements=where.get(fingerprint, ())
+            )
+            for fingerprint in fingerprints
+        ),
+    )
+
+
+# --- comparisons ------------------------------------------------------------------------------------------------
+
+
+def _side(
+    connection: sqlite3.Connection, org: str, side: tuple[str, SnapshotSelector]
+) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
+    env = environment(connection, org, side[0])
+    if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
+        return DiffSide(environment=env.name, snapshot=None), ()
+    index = resolve_index(connection, env, side[1])
+    return DiffSide(environment=env.name, snapshot=snapshot_row(connection, env, index)), running(
+        connection, env, index
+    )
+
+
+def diff(
+    connection: sqlite3.Connection, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+) -> SnapshotDiff:
+    source_side, before = _side(connection, org, source)
+    target_side, after = _side(connection, org, target)
+    before_by = {item.fingerprint: item for item in before}
+    after_by = {item.fingerprint: item for item in after}
+    return SnapshotDiff(
+        source=source_side,
+        target=target_side,
+        only_in_source=tuple(item for item in before if item.fingerprint not in after_by),
+        only_in_target=tuple(item for item in after if item.fingerprint not in before_by),
+        scaled=tuple(
+            Scaled(before=before_by[item.fingerprint], after=item)
+            for item in after
+            if item.fingerprint in before_by and before_by[item.fingerprint].instances != item.instances
+        ),
+        unchanged=tuple(
+            item
+            for item in after
+            if item.fingerprint in before_by and before_by[item.fingerprint].instances == item.instances
+        ),
+    )
+
+
+def versions(connection: sqlite3.Connection, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
+    require_org(connection, org)
+    if flow is not None:
+        require_flow(connection, org, flow)
+    answer = []
+    for row in connection.execute("SELECT * FROM environments WHERE org = ? ORDER BY name", (org,)).fetchall():
+        env = rows.environment(row)
+        if env.latest_index == 0:
+            answer.append(EnvironmentVersions(environment=env, snapshot=None, running=()))
+            continue
+        matching = tuple(item for item in running(connection, env, env.latest_index) if _matches(item, flow, name))
+        answer.append(
+            EnvironmentVersions(
+                environment=env, snapshot=snapshot_row(connection, env, env.latest_index), running=matching
+            )
+        )
+    return answer
+
+
+def _matches(item: RunningArtifact, flow: str | None, name: str | None) -> bool:
+    if flow is not None and not any(p.artifact.flow == flow for p in item.artifacts):
+        return False
+    if name is not None:
+        return name in item.name or any(name in p.artifact.name for p in item.artifacts)
+    return True

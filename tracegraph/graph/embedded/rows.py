@@ -1,0 +1,139 @@
+"""SQLite rows → domain models, once per noun."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from tracegraph.graph.embedded.database import from_micros
+from tracegraph.graph.model import (
+    Artifact,
+    ArtifactState,
+    Attestation,
+    Commit,
+    Deployment,
+    Environment,
+    Flow,
+    Org,
+    Snapshot,
+)
+
+
+def _maybe_time(value: int | None) -> datetime | None:
+    return None if value is None else from_micros(value)
+
+
+def org(row: sqlite3.Row) -> Org:
+    return Org(
+        name=row["name"],
+        public=bool(row["public"]),
+        description=row["description"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def flow(row: sqlite3.Row) -> Flow:
+    return Flow(
+        org=row["org"],
+        name=row["name"],
+        description=row["description"],
+        repo_url=row["repo_url"],
+        created_at=from_micros(row["created_at"]),
+    )
+
+
+def environment(row: sqlite3.Row) -> Environment:
+    return Environment(
+        org=row["org"],
+        name=row["name"],
+        type=row["type"],
+        description=row["description"],
+        created_at=from_micros(row["created_at"]),
+        last_reported_at=_maybe_time(row["last_reported_at"]),
+        last_changed_at=_maybe_time(row["last_changed_at"]),
+        latest_index=row["latest_index"],
+    )
+
+
+def snapshot(row: sqlite3.Row) -> Snapshot:
+    return Snapshot(
+        org=row["org"],
+        environment=row["environment"],
+        index=row["idx"],
+        reported_at=from_micros(row["reported_at"]),
+    )
+
+
+def commit(row: sqlite3.Row, parents: tuple[str, ...]) -> Commit:
+    return Commit(
+        org=row["org"],
+        sha=row["sha"],
+        message=row["message"],
+        author=row["author"],
+        author_email=row["author_email"],
+        timestamp=_maybe_time(row["timestamp"]),
+        branch=row["branch"],
+        url=row["url"],
+        repo_url=row["repo_url"],
+        parents=parents,
+    )
+
+
+def bare_commit(org_name: str, sha: str) -> Commit:
+    """A sha known only from an artifact's `git_commit`."""
+    return Commit(
+        org=org_name,
+        sha=sha,
+        message="",
+        author=None,
+        author_email=None,
+        timestamp=None,
+        branch=None,
+        url=None,
+        repo_url=None,
+        parents=(),
+    )
+
+
+def artifact(row: sqlite3.Row) -> Artifact:
+    """Expects a row of the `artifact_states` view (with `state`)."""
+    return Artifact(
+        org=row["org"],
+        flow=row["flow"],
+        fingerprint=row["fingerprint"],
+        name=row["name"],
+        created_at=from_micros(row["created_at"]),
+        build_url=row["build_url"],
+        commit_url=row["commit_url"],
+        git_commit=row["git_commit"],
+        state=ArtifactState(row["state"]),
+    )
+
+
+def deployment(row: sqlite3.Row) -> Deployment:
+    return Deployment(
+        org=row["org"],
+        flow=row["flow"],
+        number=row["number"],
+        fingerprint=row["fingerprint"],
+        environment=row["environment"],
+        reported_at=from_micros(row["reported_at"]),
+        user=row["user"],
+        description=row["description"],
+    )
+
+
+def attestation(row: sqlite3.Row) -> Attestation:
+    return Attestation(
+        org=row["org"],
+        id=row["id"],
+        flow=row["flow"],
+        fingerprint=row["fingerprint"],
+        type=row["type"],
+        name=row["name"],
+        compliant=bool(row["compliant"]),
+        reported_at=from_micros(row["reported_at"]),
+        url=row["url"],
+        data=json.loads(row["data"]),
+    )

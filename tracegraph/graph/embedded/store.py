@@ -1,0 +1,168 @@
+"""EmbeddedStore: the GraphStore protocol on one SQLite file. Each method is one transaction in a worker thread."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+
+from tracegraph.errors import NotFound
+from tracegraph.graph.embedded import reads, rows, writes
+from tracegraph.graph.embedded.database import Database
+from tracegraph.graph.inputs import (
+    ArtifactInput,
+    AttestationInput,
+    CommitsInput,
+    DeploymentInput,
+    EnvironmentInput,
+    FlowInput,
+    OrgInput,
+    SnapshotInput,
+)
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
+from tracegraph.graph.selectors import LogQuery, SnapshotSelector
+from tracegraph.graph.views import (
+    ArtifactDetail,
+    CommitPlacement,
+    CommitsReported,
+    EnvironmentVersions,
+    LogPage,
+    ReportedSnapshot,
+    SearchResult,
+    SnapshotDetail,
+    SnapshotDiff,
+)
+
+
+class EmbeddedStore:
+    backend = "embedded"
+
+    def __init__(self, path: Path) -> None:
+        self._database = Database(path)
+
+    @property
+    def round_trips(self) -> int:
+        return self._database.round_trips
+
+    async def start(self) -> None:
+        await self._database.start()
+
+    async def close(self) -> None:
+        await self._database.close()
+
+    async def ping(self) -> None:
+        await self._database.read(lambda connection: connection.execute("SELECT 1").fetchone())
+
+    # --- topology ---
+
+    async def create_org(self, org: OrgInput) -> Org:
+        return await self._database.write(partial(writes.create_org, org=org))
+
+    async def get_org(self, name: str) -> Org:
+        def work(connection: sqlite3.Connection) -> Org:
+            row = connection.execute(reads.SELECT_ORG, (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"org '{name}' not found")
+            return rows.org(row)
+
+        return await self._database.read(work)
+
+    async def list_orgs(self) -> list[Org]:
+        return await self._database.read(
+            lambda connection: [rows.org(row) for row in connection.execute("SELECT * FROM orgs ORDER BY name")]
+        )
+
+    async def create_flow(self, flow: FlowInput) -> Flow:
+        return await self._database.write(partial(writes.create_flow, flow=flow))
+
+    async def get_flow(self, org: str, name: str) -> Flow:
+        def work(connection: sqlite3.Connection) -> Flow:
+            reads.require_flow(connection, org, name)
+            return rows.flow(connection.execute(reads.SELECT_FLOW, (org, name)).fetchone())
+
+        return await self._database.read(work)
+
+    async def list_flows(self, org: str) -> list[Flow]:
+        def work(connection):  # type: ignore[no-untyped-def]
+            reads.require_org(connection, org)
+            return [
+                rows.flow(row) for row in connection.execute("SELECT * FROM flows WHERE org = ? ORDER BY name", (org,))
+            ]
+
+        return await self._database.read(work)
+
+    async def create_environment(self, environment: EnvironmentInput) -> Environment:
+        return await self._database.write(partial(writes.create_environment, environment=environment))
+
+    async def get_environment(self, org: str, name: str) -> Environment:
+        return await self._database.read(partial(reads.environment, org=org, name=name))
+
+    async def list_environments(self, org: str) -> list[Environment]:
+        def work(connection: sqlite3.Connection) -> list[Environment]:
+            reads.require_org(connection, org)
+            query = "SELECT * FROM environments WHERE org = ? ORDER BY name"
+            return [rows.environment(row) for row in connection.execute(query, (org,))]
+
+        return await self._database.read(work)
+
+    # --- ingest ---
+
+    async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
+        return await self._database.write(partial(writes.report_artifact, artifact=artifact))
+
+    async def report_commits(self, batch: CommitsInput) -> CommitsReported:
+        return await self._database.write(partial(writes.report_commits, batch=batch))
+
+    async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
+        return await self._database.write(partial(writes.report_deployment, deployment=deployment))
+
+    async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
+        return await self._database.write(partial(writes.report_snapshot, report=report))
+
+    async def attest(self, attestation: AttestationInput) -> Attestation:
+        return await self._database.write(partial(writes.attest, attestation=attestation))
+
+    # --- reads ---
+
+    async def environment_log(self, query: LogQuery) -> LogPage:
+        return await self._database.read(partial(reads.environment_log, query=query))
+
+    async def snapshot(self, org: str, environment: str, selector: SnapshotSelector) -> SnapshotDetail:
+        return await self._database.read(
+            partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector)
+        )
+
+    async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
+        return await self._database.read(
+            partial(reads.artifact_by_prefix, org=org, flow=flow, prefix=fingerprint_prefix)
+        )
+
+    async def artifacts_for_commit(self, org: str, commit_prefix: str, flow: str | None = None) -> list[ArtifactDetail]:
+        return await self._database.read(partial(reads.artifacts_for_commit, org=org, prefix=commit_prefix, flow=flow))
+
+    async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
+        return await self._database.read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
+
+    async def commit(self, org: str, sha_prefix: str) -> Commit:
+        return await self._database.read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
+
+    async def commit_placements(
+        self, org: str, shas: Sequence[str], *, include_past: bool = False
+    ) -> dict[str, list[CommitPlacement]]:
+        return await self._database.read(
+            partial(reads.commit_placements, org=org, shas=shas, include_past=include_past)
+        )
+
+    async def search(self, org: str, prefix: str) -> SearchResult:
+        return await self._database.read(partial(reads.search, org=org, prefix=prefix))
+
+    async def diff(
+        self, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+    ) -> SnapshotDiff:
+        return await self._database.read(partial(reads.diff, org=org, source=source, target=target))
+
+    async def versions(
+        self, org: str, *, flow: str | None = None, name: str | None = None
+    ) -> list[EnvironmentVersions]:
+        return await self._database.read(partial(reads.versions, org=org, flow=flow, name=name))

@@ -1,0 +1,248 @@
+"""Write transactions of the embedded store; each runs inside one `BEGIN IMMEDIATE` transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Sequence
+
+from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph.embedded import reads, rows
+from tracegraph.graph.embedded.database import from_micros, to_micros
+from tracegraph.graph.inputs import (
+    ArtifactInput,
+    AttestationInput,
+    CommitInput,
+    CommitsInput,
+    DeploymentInput,
+    EnvironmentInput,
+    FlowInput,
+    OrgInput,
+    SnapshotInput,
+)
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org
+from tracegraph.graph.rules import utc_now
+from tracegraph.graph.views import CommitsReported, ReportedSnapshot
+from tracegraph.ingest.running_set import OpenRun, plan_changes
+
+UPSERT_ORG = """
+    INSERT INTO orgs (name, public, description, created_at) VALUES (:name, :public, :description, :now)
+    ON CONFLICT (name) DO UPDATE SET public = excluded.public, description = excluded.description
+"""
+UPSERT_FLOW = """
+    INSERT INTO flows (org, name, description, repo_url, created_at)
+    VALUES (:org, :name, :description, :repo_url, :now)
+    ON CONFLICT (org, name) DO UPDATE SET description = excluded.description, repo_url = excluded.repo_url
+"""
+UPSERT_ENVIRONMENT = """
+    INSERT INTO environments (org, name, type, description, created_at) VALUES (:org, :name, :type, :description, :now)
+    ON CONFLICT (org, name) DO UPDATE SET type = excluded.type, description = excluded.description
+"""
+UPSERT_REPOSITORY = """
+    INSERT INTO repositories (org, url, name, provider) VALUES (?, ?, ?, ?)
+    ON CONFLICT (org, url) DO UPDATE SET name = coalesce(excluded.name, name),
+    provider = coalesce(excluded.provider, provider)
+"""
+UPSERT_COMMIT = """
+    INSERT INTO commits (org, sha, message, author, author_email, timestamp, branch, url, repo_url)
+    VALUES (:org, :sha, :message, :author, :author_email, :timestamp, :branch, :url, :repo_url)
+    ON CONFLICT (org, sha) DO UPDATE SET message = excluded.message, author = excluded.author,
+    author_email = excluded.author_email, timestamp = excluded.timestamp,
+    branch = coalesce(excluded.branch, branch), url = coalesce(excluded.url, url),
+    repo_url = coalesce(excluded.repo_url, repo_url)
+"""
+DELETE_PARENTS = "DELETE FROM commit_parents WHERE org = ? AND child = ?"
+INSERT_PARENT = "INSERT INTO commit_parents (org, child, position, parent) VALUES (?, ?, ?, ?)"
+SELECT_EXISTING_SHAS = "SELECT sha FROM commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
+INSERT_DIGEST = "INSERT OR IGNORE INTO digests (org, fingerprint) VALUES (?, ?)"
+UPSERT_ARTIFACT = """
+    INSERT INTO artifacts (org, flow, fingerprint, name, created_at, build_url, commit_url, git_commit)
+    VALUES (:org, :flow, :fingerprint, :name, :created_at, :build_url, :commit_url, :git_commit)
+    ON CONFLICT (org, flow, fingerprint) DO UPDATE SET name = excluded.name,
+    build_url = coalesce(excluded.build_url, build_url), commit_url = coalesce(excluded.commit_url, commit_url),
+    git_commit = coalesce(excluded.git_commit, git_commit)
+"""
+SELECT_ARTIFACT = "SELECT * FROM artifact_states a WHERE a.org = ? AND a.flow = ? AND a.fingerprint = ?"
+NEXT_DEPLOYMENT = "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE org = ? AND flow = ?"
+INSERT_DEPLOYMENT = """
+    INSERT INTO deployments (org, flow, number, fingerprint, environment, reported_at, user, description)
+    VALUES (:org, :flow, :number, :fingerprint, :environment, :reported_at, :user, :description)
+"""
+SELECT_LATEST_SNAPSHOT_TIME = "SELECT reported_at FROM snapshots WHERE org = ? AND environment = ? AND idx = ?"
+INSERT_SNAPSHOT = "INSERT INTO snapshots (org, environment, idx, reported_at) VALUES (?, ?, ?, ?)"
+CLOSE_RUN = "UPDATE runs SET to_index = ? WHERE org = ? AND environment = ? AND fingerprint = ? AND to_index IS NULL"
+OPEN_RUN = """
+    INSERT INTO runs (org, environment, fingerprint, name, instances, from_index) VALUES (?, ?, ?, ?, ?, ?)
+"""
+MARK_REPORTED = "UPDATE environments SET last_reported_at = ? WHERE org = ? AND name = ?"
+MARK_CHANGED = """
+    UPDATE environments SET last_reported_at = :at, last_changed_at = :at, latest_index = :index
+    WHERE org = :org AND name = :name
+"""
+INSERT_ATTESTATION = """
+    INSERT INTO attestations (org, id, flow, fingerprint, type, name, compliant, reported_at, url, data)
+    VALUES (:org, :id, :flow, :fingerprint, :type, :name, :compliant, :reported_at, :url, :data)
+"""
+
+
+def create_org(connection: sqlite3.Connection, org: OrgInput) -> Org:
+    connection.execute(UPSERT_ORG, {**org.model_dump(), "now": to_micros(utc_now())})
+    return rows.org(connection.execute(reads.SELECT_ORG, (org.name,)).fetchone())
+
+
+def create_flow(connection: sqlite3.Connection, flow: FlowInput) -> Flow:
+    reads.require_org(connection, flow.org)
+    connection.execute(UPSERT_FLOW, {**flow.model_dump(), "now": to_micros(utc_now())})
+    return rows.flow(connection.execute(reads.SELECT_FLOW, (flow.org, flow.name)).fetchone())
+
+
+def create_environment(connection: sqlite3.Connection, environment: EnvironmentInput) -> Environment:
+    reads.require_org(connection, environment.org)
+    connection.execute(UPSERT_ENVIRONMENT, {**environment.model_dump(mode="json"), "now": to_micros(utc_now())})
+    return reads.environment(connection, environment.org, environment.name)
+
+
+def upsert_commits(
+    connection: sqlite3.Connection, org: str, repo_url: str | None, commits: Sequence[CommitInput]
+) -> int:
+    """Store commits and their ordered parents; answer how many were not stored before."""
+    shas = [commit.sha for commit in commits]
+    existing = {row[0] for row in connection.execute(SELECT_EXISTING_SHAS, (org, json.dumps(shas)))}
+    for commit in commits:
+        connection.execute(
+            UPSERT_COMMIT,
+            {
+                "org": org,
+                "sha": commit.sha,
+                "message": commit.message,
+                "author": commit.author,
+                "author_email": commit.author_email,
+                "timestamp": to_micros(commit.timestamp) if commit.timestamp else None,
+                "branch": commit.branch,
+                "url": commit.url,
+                "repo_url": repo_url,
+            },
+        )
+        connection.execute(DELETE_PARENTS, (org, commit.sha))
+        connection.executemany(
+            INSERT_PARENT, [(org, commit.sha, position, parent) for position, parent in enumerate(commit.parents)]
+        )
+    return len(set(shas) - existing)
+
+
+def report_commits(connection: sqlite3.Connection, batch: CommitsInput) -> CommitsReported:
+    reads.require_org(connection, batch.org)
+    connection.execute(UPSERT_REPOSITORY, (batch.org, batch.repo_url, batch.repo_name, batch.provider))
+    created = upsert_commits(connection, batch.org, batch.repo_url, batch.commits)
+    return CommitsReported(received=len(batch.commits), created=created)
+
+
+def _artifact(connection: sqlite3.Connection, org: str, flow: str, fingerprint: str) -> Artifact:
+    row = connection.execute(SELECT_ARTIFACT, (org, flow, fingerprint)).fetchone()
+    if row is None:
+        reads.require_flow(connection, org, flow)
+        raise NotFound(f"artifact {fingerprint} not found in flow '{flow}'")
+    return rows.artifact(row)
+
+
+def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> Artifact:
+    reads.require_flow(connection, artifact.org, artifact.flow)
+    if artifact.commit is not None:
+        if artifact.repo_url is not None:
+            connection.execute(UPSERT_REPOSITORY, (artifact.org, artifact.repo_url, None, None))
+        upsert_commits(connection, artifact.org, artifact.repo_url, [artifact.commit])
+    connection.execute(INSERT_DIGEST, (artifact.org, artifact.fingerprint))
+    connection.execute(
+        UPSERT_ARTIFACT,
+        {
+            "org": artifact.org,
+            "flow": artifact.flow,
+            "fingerprint": artifact.fingerprint,
+            "name": artifact.name,
+            "created_at": to_micros(artifact.created_at or utc_now()),
+            "build_url": artifact.build_url,
+            "commit_url": artifact.commit_url,
+            "git_commit": artifact.git_commit or (artifact.commit.sha if artifact.commit else None),
+        },
+    )
+    return _artifact(connection, artifact.org, artifact.flow, artifact.fingerprint)
+
+
+def report_deployment(connection: sqlite3.Connection, deployment: DeploymentInput) -> Deployment:
+    _artifact(connection, deployment.org, deployment.flow, deployment.fingerprint)
+    reads.environment(connection, deployment.org, deployment.environment)
+    number = connection.execute(NEXT_DEPLOYMENT, (deployment.org, deployment.flow)).fetchone()[0]
+    values = {
+        "org": deployment.org,
+        "flow": deployment.flow,
+        "number": number,
+        "fingerprint": deployment.fingerprint,
+        "environment": deployment.environment,
+        "reported_at": to_micros(deployment.reported_at or utc_now()),
+        "user": deployment.user,
+        "description": deployment.description,
+    }
+    connection.execute(INSERT_DEPLOYMENT, values)
+    return Deployment(**{**values, "reported_at": from_micros(values["reported_at"])})
+
+
+def report_snapshot(connection: sqlite3.Connection, report: SnapshotInput) -> ReportedSnapshot:
+    env = reads.environment(connection, report.org, report.environment)
+    latest = env.latest_index
+    reported_at = report.reported_at or utc_now()
+    if latest:
+        latest_at = from_micros(
+            connection.execute(SELECT_LATEST_SNAPSHOT_TIME, (env.org, env.name, latest)).fetchone()[0]
+        )
+        if report.reported_at is not None and reported_at < latest_at:
+            raise InvalidInput(
+                "reported_at",
+                f"must not be earlier than the latest snapshot #{latest} ({latest_at.isoformat()})",
+            )
+        reported_at = max(reported_at, latest_at)
+    current = {
+        row["fingerprint"]: OpenRun(row["fingerprint"], row["name"], row["instances"])
+        for row in connection.execute(reads.SELECT_OPEN_RUNS, (env.org, env.name))
+    }
+    changes = plan_changes(current, report.artifacts)
+    at = to_micros(reported_at)
+    if latest and not changes.changed:
+        connection.execute(MARK_REPORTED, (at, env.org, env.name))
+        return ReportedSnapshot(snapshot=reads.snapshot_row(connection, env, latest), changed=False, events=())
+    index = latest + 1
+    connection.execute(INSERT_SNAPSHOT, (env.org, env.name, index, at))
+    connection.executemany(CLOSE_RUN, [(index, env.org, env.name, fingerprint) for fingerprint in changes.close])
+    connection.executemany(
+        OPEN_RUN, [(env.org, env.name, run.fingerprint, run.name, run.instances, index) for run in changes.open]
+    )
+    connection.executemany(INSERT_DIGEST, [(env.org, run.fingerprint) for run in changes.open])
+    connection.execute(MARK_CHANGED, {"at": at, "index": index, "org": env.org, "name": env.name})
+    env = env.model_copy(update={"latest_index": index})
+    return ReportedSnapshot(
+        snapshot=reads.snapshot_row(connection, env, index),
+        changed=True,
+        events=reads.events(connection, env, [index])[index],
+    )
+
+
+def attest(connection: sqlite3.Connection, attestation: AttestationInput) -> Attestation:
+    _artifact(connection, attestation.org, attestation.flow, attestation.fingerprint)
+    values = {
+        "org": attestation.org,
+        "id": uuid.uuid4().hex,
+        "flow": attestation.flow,
+        "fingerprint": attestation.fingerprint,
+        "type": attestation.type,
+        "name": attestation.name,
+        "compliant": attestation.compliant,
+        "reported_at": to_micros(attestation.reported_at or utc_now()),
+        "url": attestation.url,
+        "data": json.dumps(attestation.data, default=str),
+    }
+    connection.execute(INSERT_ATTESTATION, values)
+    return rows.attestation(
+        connection.execute(
+            "SELECT * FROM attestations WHERE org = ? AND id = ?", (values["org"], values["id"])
+        ).fetchone()
+    )

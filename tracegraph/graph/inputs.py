@@ -1,0 +1,188 @@
+"""Write inputs: what integrations report. Validated once, here; the store trusts them.
+
+Build them with `parse(Model, data)` to turn pydantic's errors into `InvalidInput` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tracegraph.errors import InvalidInput
+from tracegraph.graph.rules import (
+    Fingerprint,
+    Instances,
+    Label,
+    Name,
+    ObservedName,
+    Sha,
+    Text,
+    Timestamp,
+    Url,
+)
+
+MAX_RUNNING = 10_000
+MAX_COMMITS_PER_BATCH = 5_000
+MAX_PARENTS = 64
+MAX_ATTESTATION_DATA_BYTES = 65_536
+
+
+class EnvironmentType(StrEnum):
+    K8S = "K8S"
+    ECS = "ECS"
+    DOCKER = "docker"
+    SERVER = "server"
+    LAMBDA = "lambda"
+    S3 = "S3"
+    AZURE_APPS = "azure-apps"
+    LOGICAL = "logical"
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+class OrgInput(Input):
+    name: Name
+    public: bool = False
+    description: Text = ""
+
+
+class FlowInput(Input):
+    org: Name
+    name: Name
+    description: Text = ""
+    repo_url: Url | None = None
+
+
+class EnvironmentInput(Input):
+    org: Name
+    name: Name
+    type: EnvironmentType
+    description: Text = ""
+
+
+class ArtifactInput(Input):
+    """A build: `fingerprint` in `flow`, built from `git_commit`."""
+
+    org: Name
+    flow: Name
+    fingerprint: Fingerprint
+    name: ObservedName
+    git_commit: Sha | None = None
+    commit_url: Url | None = None
+    build_url: Url | None = None
+    created_at: Timestamp | None = None
+    # Commit details may ride along with the build so the commit node exists without a separate history import.
+    commit: CommitInput | None = None
+    repo_url: Url | None = None
+
+    @model_validator(mode="after")
+    def _commit_matches(self) -> ArtifactInput:
+        if self.commit is not None and self.git_commit is not None and self.commit.sha != self.git_commit:
+            raise ValueError("commit.sha must equal git_commit")
+        return self
+
+
+class CommitInput(Input):
+    sha: Sha
+    parents: list[Sha] = Field(default_factory=list, max_length=MAX_PARENTS)
+    message: Text = ""
+    author: Label | None = None
+    author_email: Label | None = None
+    timestamp: Timestamp | None = None
+    branch: Label | None = None
+    url: Url | None = None
+
+
+class CommitsInput(Input):
+    """A batch of git history for one repository; parents may be reported before or after their children."""
+
+    org: Name
+    repo_url: Url
+    repo_name: Label | None = None
+    provider: Label | None = None
+    commits: list[CommitInput] = Field(min_length=1, max_length=MAX_COMMITS_PER_BATCH)
+
+
+class DeploymentInput(Input):
+    org: Name
+    flow: Name
+    fingerprint: Fingerprint
+    environment: Name
+    user: Label | None = None
+    description: Text = ""
+    reported_at: Timestamp | None = None
+
+
+class RunningArtifactInput(Input):
+    fingerprint: Fingerprint
+    name: ObservedName
+    instances: Instances = 1
+
+
+class SnapshotInput(Input):
+    """The complete running set of one environment at `reported_at` (now when absent). An empty list means
+    nothing runs."""
+
+    org: Name
+    environment: Name
+    artifacts: list[RunningArtifactInput] = Field(default_factory=list, max_length=MAX_RUNNING)
+    reported_at: Timestamp | None = None
+
+    @field_validator("artifacts")
+    @classmethod
+    def _unique_fingerprints(cls, artifacts: list[RunningArtifactInput]) -> list[RunningArtifactInput]:
+        seen: set[str] = set()
+        for position, running in enumerate(artifacts):
+            if running.fingerprint in seen:
+                raise ValueError(
+                    f"fingerprint {running.fingerprint} appears twice (item {position}); "
+                    "report each fingerprint once with its total instances"
+                )
+            seen.add(running.fingerprint)
+        return artifacts
+
+
+class AttestationInput(Input):
+    org: Name
+    flow: Name
+    fingerprint: Fingerprint
+    type: Name
+    name: Name
+    compliant: bool
+    url: Url | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    reported_at: Timestamp | None = None
+
+    @field_validator("data")
+    @classmethod
+    def _data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
+        if len(json.dumps(data, default=str)) > MAX_ATTESTATION_DATA_BYTES:
+            raise ValueError(f"must serialise to at most {MAX_ATTESTATION_DATA_BYTES} bytes of JSON")
+        return data
+
+
+ArtifactInput.model_rebuild()
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse(model: type[ModelT], data: Any) -> ModelT:
+    """Validate `data` as `model`, raising `InvalidInput` for the first broken rule."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise invalid_input(error) from None
+
+
+def invalid_input(error: ValidationError) -> InvalidInput:
+    first = error.errors(include_url=False)[0]
+    field = ".".join(str(part) for part in first["loc"])
+    message = first["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return InvalidInput(field, message)

@@ -1,0 +1,130 @@
+"""Domain nodes as the store returns them: frozen, typed, free of any driver or GraphQL type."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Org(Node):
+    name: str
+    public: bool
+    description: str
+    created_at: datetime
+
+
+class Flow(Node):
+    org: str
+    name: str
+    description: str
+    repo_url: str | None
+    created_at: datetime
+
+
+class Repository(Node):
+    org: str
+    url: str
+    name: str | None
+    provider: str | None
+
+
+class Commit(Node):
+    org: str
+    sha: str
+    message: str
+    author: str | None
+    author_email: str | None
+    timestamp: datetime | None
+    branch: str | None
+    url: str | None
+    repo_url: str | None
+    parents: tuple[str, ...]
+
+
+class ArtifactState(StrEnum):
+    """COMPLIANT: every attestation compliant (at least one); NON_COMPLIANT: any attestation failed;
+    INCOMPLETE: nothing attested yet."""
+
+    COMPLIANT = "COMPLIANT"
+    NON_COMPLIANT = "NON_COMPLIANT"
+    INCOMPLETE = "INCOMPLETE"
+
+
+class Artifact(Node):
+    org: str
+    flow: str
+    fingerprint: str
+    name: str
+    created_at: datetime
+    build_url: str | None
+    commit_url: str | None
+    git_commit: str | None
+    state: ArtifactState
+
+
+class Environment(Node):
+    org: str
+    name: str
+    type: str
+    description: str
+    created_at: datetime
+    last_reported_at: datetime | None
+    last_changed_at: datetime | None
+    latest_index: int  # 0 until the first snapshot
+
+
+class Snapshot(Node):
+    org: str
+    environment: str
+    index: int
+    reported_at: datetime
+
+
+class Run(Node):
+    """One fingerprint running in one environment from snapshot `from_index` until `to_index` (exclusive; None =
+    still running)."""
+
+    org: str
+    environment: str
+    fingerprint: str
+    name: str
+    instances: int
+    from_index: int
+    to_index: int | None
+
+
+class Deployment(Node):
+    org: str
+    flow: str
+    number: int
+    fingerprint: str
+    environment: str
+    reported_at: datetime
+    user: str | None
+    description: str
+
+
+class Attestation(Node):
+    org: str
+    id: str
+    flow: str
+    fingerprint: str
+    type: str
+    name: str
+    compliant: bool
+    reported_at: datetime
+    url: str | None
+    data: dict[str, Any]
+
+
+def artifact_state(compliance: list[bool]) -> ArtifactState:
+    if not compliance:
+        return ArtifactState.INCOMPLETE
+    return ArtifactState.COMPLIANT if all(compliance) else ArtifactState.NON_COMPLIANT

@@ -1,0 +1,172 @@
+"""Neo4j map projections (`n {.*}`) → domain models, once per noun.
+
+Temporal values arrive as `neo4j.time.DateTime`; they leave as aware UTC `datetime`s. A property that was never
+set (or set to null) is simply absent from a projection, hence `.get`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j.time import DateTime
+
+from tracegraph.graph.model import (
+    Artifact,
+    Attestation,
+    Commit,
+    Deployment,
+    Environment,
+    Flow,
+    Org,
+    Snapshot,
+    artifact_state,
+)
+from tracegraph.graph.views import Provenance
+from tracegraph.ingest.running_set import OpenRun
+
+Props = Mapping[str, Any]
+
+
+def to_datetime(value: object) -> datetime:
+    if isinstance(value, DateTime):
+        native = value.to_native()
+    elif isinstance(value, datetime):
+        native = value
+    else:
+        raise TypeError(f"expected a DateTime, got {type(value).__name__}")
+    return native.astimezone(UTC)
+
+
+def maybe_datetime(value: object) -> datetime | None:
+    return None if value is None else to_datetime(value)
+
+
+def org(props: Props) -> Org:
+    return Org(
+        name=props["name"],
+        public=bool(props.get("public", False)),
+        description=props.get("description", ""),
+        created_at=to_datetime(props["created_at"]),
+    )
+
+
+def flow(props: Props) -> Flow:
+    return Flow(
+        org=props["org"],
+        name=props["name"],
+        description=props.get("description", ""),
+        repo_url=props.get("repo_url"),
+        created_at=to_datetime(props["created_at"]),
+    )
+
+
+def environment(props: Props) -> Environment:
+    return Environment(
+        org=props["org"],
+        name=props["name"],
+        type=props["type"],
+        description=props.get("description", ""),
+        created_at=to_datetime(props["created_at"]),
+        last_reported_at=maybe_datetime(props.get("last_reported_at")),
+        last_changed_at=maybe_datetime(props.get("last_changed_at")),
+        latest_index=int(props.get("latest_index", 0)),
+    )
+
+
+def snapshot(props: Props) -> Snapshot:
+    return Snapshot(
+        org=props["org"],
+        environment=props["environment"],
+        index=int(props["index"]),
+        reported_at=to_datetime(props["reported_at"]),
+    )
+
+
+def commit(props: Props, parents: Sequence[str]) -> Commit:
+    return Commit(
+        org=props["org"],
+        sha=props["sha"],
+        message=props.get("message", ""),
+        author=props.get("author"),
+        author_email=props.get("author_email"),
+        timestamp=maybe_datetime(props.get("timestamp")),
+        branch=props.get("branch"),
+        url=props.get("url"),
+        repo_url=props.get("repo_url"),
+        parents=tuple(parents),
+    )
+
+
+def bare_commit(org_name: str, sha: str) -> Commit:
+    """A sha known only from an artifact's `git_commit`."""
+    return Commit(
+        org=org_name,
+        sha=sha,
+        message="",
+        author=None,
+        author_email=None,
+        timestamp=None,
+        branch=None,
+        url=None,
+        repo_url=None,
+        parents=(),
+    )
+
+
+def artifact(props: Props, compliance: Sequence[bool]) -> Artifact:
+    return Artifact(
+        org=props["org"],
+        flow=props["flow"],
+        fingerprint=props["fingerprint"],
+        name=props["name"],
+        created_at=to_datetime(props["created_at"]),
+        build_url=props.get("build_url"),
+        commit_url=props.get("commit_url"),
+        git_commit=props.get("git_commit"),
+        state=artifact_state([bool(value) for value in compliance]),
+    )
+
+
+def provenance(record: Props) -> Provenance:
+    """A row of a query ending in the shared provenance tail: `artifact, compliance, commit, parents`."""
+    found = record["commit"]
+    return Provenance(
+        artifact=artifact(record["artifact"], record["compliance"]),
+        commit=None if found is None else commit(found, record["parents"] or ()),
+    )
+
+
+def deployment(props: Props) -> Deployment:
+    return Deployment(
+        org=props["org"],
+        flow=props["flow"],
+        number=int(props["number"]),
+        fingerprint=props["fingerprint"],
+        environment=props["environment"],
+        reported_at=to_datetime(props["reported_at"]),
+        user=props.get("user"),
+        description=props.get("description", ""),
+    )
+
+
+def attestation(props: Props) -> Attestation:
+    data = json.loads(props["data"]) if props.get("data") else {}
+    return Attestation(
+        org=props["org"],
+        id=props["id"],
+        flow=props["flow"],
+        fingerprint=props["fingerprint"],
+        type=props["type"],
+        name=props["name"],
+        compliant=bool(props["compliant"]),
+        reported_at=to_datetime(props["reported_at"]),
+        url=props.get("url"),
+        data=data,
+    )
+
+
+def open_run(props: Props) -> OpenRun:
+    return OpenRun(props["fingerprint"], props["name"], int(props["instances"]))

@@ -1,0 +1,79 @@
+"""What every transaction function shares: running one statement and the existence checks behind `NotFound`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from tracegraph.errors import NotFound
+from tracegraph.graph.neo4j import cypher
+
+Tx = AsyncManagedTransaction
+Row = dict[str, Any]
+
+
+async def fetch(tx: Tx, query: str, **parameters: Any) -> list[Row]:
+    result = await tx.run(query, parameters)
+    return await result.data()
+
+
+async def execute(tx: Tx, query: str, **parameters: Any) -> None:
+    result = await tx.run(query, parameters)
+    await result.consume()
+
+
+@dataclass(frozen=True, slots=True)
+class Existing:
+    """Which of the named org, flow, environment and artifact exist; `require_*` raise the contract's NotFound."""
+
+    org_name: str
+    flow_name: str | None
+    environment_name: str | None
+    fingerprint: str | None
+    org: bool
+    flow: bool
+    environment: bool
+    artifact: bool
+
+    def require_org(self) -> None:
+        if not self.org:
+            raise NotFound(f"org '{self.org_name}' not found")
+
+    def require_flow(self) -> None:
+        if not self.flow:
+            self.require_org()
+            raise NotFound(f"flow '{self.flow_name}' not found in org '{self.org_name}'")
+
+    def require_environment(self) -> None:
+        if not self.environment:
+            self.require_org()
+            raise NotFound(f"environment '{self.environment_name}' not found in org '{self.org_name}'")
+
+    def require_artifact(self) -> None:
+        if not self.artifact:
+            self.require_flow()
+            raise NotFound(f"artifact {self.fingerprint} not found in flow '{self.flow_name}'")
+
+
+async def existing(
+    tx: Tx,
+    org: str,
+    *,
+    flow: str | None = None,
+    environment: str | None = None,
+    fingerprint: str | None = None,
+) -> Existing:
+    rows = await fetch(tx, cypher.EXISTING, org=org, flow=flow, environment=environment, fingerprint=fingerprint)
+    row = rows[0]
+    return Existing(
+        org_name=org,
+        flow_name=flow,
+        environment_name=environment,
+        fingerprint=fingerprint,
+        org=bool(row["org"]),
+        flow=bool(row["flow"]),
+        environment=bool(row["environment"]),
+        artifact=bool(row["artifact"]),
+    )

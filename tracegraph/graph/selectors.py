@@ -1,0 +1,119 @@
+"""How readers point at snapshots and pages: `latest`, `#N`, `~N`, `@{time}`, intervals and log queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tracegraph.errors import InvalidInput
+from tracegraph.graph.rules import Name, Timestamp
+
+SNAPSHOT_EXPR_RULE = "a snapshot expression: empty or 'latest', '#N' or 'N', '~N' (N before the latest), '@{time}'"
+INTERVAL_RULE = "an interval 'A..B' of snapshot indexes with 1 <= A <= B (either end may be omitted)"
+MAX_PAGE = 100
+
+
+class SelectorKind(StrEnum):
+    LATEST = "LATEST"
+    INDEX = "INDEX"
+    BEFORE_LATEST = "BEFORE_LATEST"
+    AT_TIME = "AT_TIME"
+
+
+class SnapshotSelector(BaseModel):
+    """Which snapshot of an environment: the latest, number N, N before the latest, or the one in force at a time."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: SelectorKind = SelectorKind.LATEST
+    value: int = 0
+    at: Timestamp | None = None
+
+    def __str__(self) -> str:
+        match self.kind:
+            case SelectorKind.LATEST:
+                return "latest"
+            case SelectorKind.INDEX:
+                return f"#{self.value}"
+            case SelectorKind.BEFORE_LATEST:
+                return f"~{self.value}"
+            case SelectorKind.AT_TIME:
+                return f"@{{{self.at.isoformat() if self.at else ''}}}"
+
+
+LATEST = SnapshotSelector()
+
+_TIME_EXPR = re.compile(r"^@\{(.+)\}$")
+
+
+def parse_snapshot_expr(expr: str | None, *, field: str = "expr") -> SnapshotSelector:
+    """Parse the part after the environment name. A time without a zone is read as UTC."""
+    text = (expr or "").strip()
+    if text in ("", "latest"):
+        return LATEST
+    if text.startswith("#") or text.isdigit():
+        number = text.removeprefix("#")
+        if number.isdigit() and int(number) >= 1:
+            return SnapshotSelector(kind=SelectorKind.INDEX, value=int(number))
+    elif text.startswith("~"):
+        number = text[1:]
+        if number.isdigit():
+            return SnapshotSelector(kind=SelectorKind.BEFORE_LATEST, value=int(number))
+    elif match := _TIME_EXPR.match(text):
+        return SnapshotSelector(kind=SelectorKind.AT_TIME, at=_parse_time(match.group(1), field))
+    raise InvalidInput(field, f"must be {SNAPSHOT_EXPR_RULE}; got {text!r}")
+
+
+def _parse_time(text: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"time {text!r} must be ISO 8601, e.g. 2022-09-06T14:52:00Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo).astimezone()
+    return moment
+
+
+def parse_interval(text: str, *, field: str = "interval") -> tuple[int | None, int | None]:
+    """`176..177` → (176, 177); `176..` → (176, None); `..177` and `177` likewise."""
+    lower, separator, upper = text.strip().partition("..")
+    if not separator:
+        upper = lower
+    try:
+        low = int(lower) if lower.strip() else None
+        high = int(upper) if upper.strip() else None
+    except ValueError:
+        raise InvalidInput(field, f"must be {INTERVAL_RULE}; got {text!r}") from None
+    if (low is not None and low < 1) or (high is not None and high < 1) or (low and high and low > high):
+        raise InvalidInput(field, f"must be {INTERVAL_RULE}; got {text!r}")
+    return low, high
+
+
+class LogQuery(BaseModel):
+    """A page of an environment's log. Filters (index range, time range, flow) narrow the snapshots; paging is by
+    keyset: newest first, snapshots with index below `before` (or above `after` when `oldest_first`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    org: Name
+    environment: Name
+    min_index: int | None = Field(default=None, ge=1)
+    max_index: int | None = Field(default=None, ge=1)
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    flow: Name | None = None
+    before: int | None = Field(default=None, ge=1)
+    after: int | None = Field(default=None, ge=0)
+    oldest_first: bool = False
+    limit: int = Field(default=15, ge=1, le=MAX_PAGE)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LogQuery:
+        if self.min_index and self.max_index and self.min_index > self.max_index:
+            raise ValueError("min_index must not exceed max_index")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError("since must not be after until")
+        return self

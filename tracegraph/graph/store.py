@@ -1,0 +1,136 @@
+"""The GraphStore protocol: every read and write of tracegraph in domain terms.
+
+Backends (`embedded` on SQLite, `neo4j`) implement it and pass one contract suite. Each method is one round trip
+to the database (one transaction), whatever the size of its answer; `round_trips` counts them so tests can catch
+N+1 patterns deterministically.
+
+Failures: `InvalidInput` (a rule broken, e.g. an ambiguous prefix, listing candidates), `NotFound` (org, flow,
+environment, artifact, snapshot or commit missing), `Unavailable` (database unreachable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from tracegraph.graph.inputs import (
+    ArtifactInput,
+    AttestationInput,
+    CommitsInput,
+    DeploymentInput,
+    EnvironmentInput,
+    FlowInput,
+    OrgInput,
+    SnapshotInput,
+)
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
+from tracegraph.graph.selectors import LogQuery, SnapshotSelector
+from tracegraph.graph.views import (
+    ArtifactDetail,
+    CommitPlacement,
+    CommitsReported,
+    EnvironmentVersions,
+    LogPage,
+    ReportedSnapshot,
+    SearchResult,
+    SnapshotDetail,
+    SnapshotDiff,
+)
+
+
+class GraphStore(Protocol):
+    @property
+    def backend(self) -> str:
+        """`embedded` or `neo4j`."""
+
+    @property
+    def round_trips(self) -> int:
+        """Database round trips made so far (one per store call)."""
+
+    async def start(self) -> None:
+        """Connect and create the schema (tables or constraints and indexes); idempotent."""
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise `Unavailable` unless the database answers."""
+
+    # --- topology: orgs, flows, environments (create or update by key) ---
+
+    async def create_org(self, org: OrgInput) -> Org: ...
+
+    async def get_org(self, name: str) -> Org: ...
+
+    async def list_orgs(self) -> list[Org]: ...
+
+    async def create_flow(self, flow: FlowInput) -> Flow: ...
+
+    async def get_flow(self, org: str, name: str) -> Flow: ...
+
+    async def list_flows(self, org: str) -> list[Flow]:
+        """Ordered by name."""
+
+    async def create_environment(self, environment: EnvironmentInput) -> Environment: ...
+
+    async def get_environment(self, org: str, name: str) -> Environment: ...
+
+    async def list_environments(self, org: str) -> list[Environment]:
+        """Ordered by name."""
+
+    # --- ingest: each one transaction, nothing written on failure ---
+
+    async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
+        """Upsert by (flow, fingerprint); creates the Digest and Commit (with its parents, if given) it needs."""
+
+    async def report_commits(self, batch: CommitsInput) -> CommitsReported:
+        """Upsert git history; `created` counts commits not stored before (re-running adds nothing)."""
+
+    async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
+        """Number the deployment per flow (1, 2, 3…). The artifact and the environment must exist."""
+
+    async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
+        """Compare with the open Runs; create snapshot N+1 only if the running set changed. Reports to one
+        environment are serialised: indexes stay gap-free under concurrency."""
+
+    async def attest(self, attestation: AttestationInput) -> Attestation:
+        """Attach evidence to an artifact, which must exist."""
+
+    # --- reads ---
+
+    async def environment_log(self, query: LogQuery) -> LogPage: ...
+
+    async def snapshot(self, org: str, environment: str, selector: SnapshotSelector) -> SnapshotDetail: ...
+
+    async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
+        """By a unique fingerprint prefix (5-64 hex) within the flow."""
+
+    async def artifacts_for_commit(self, org: str, commit_prefix: str, flow: str | None = None) -> list[ArtifactDetail]:
+        """Artifacts built from the commit the prefix names (unique prefix, 5-40 hex), newest first."""
+
+    async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
+        """Newest first; `after` is the fingerprint of the last artifact of the previous page (keyset)."""
+
+    async def commit(self, org: str, sha_prefix: str) -> Commit:
+        """A commit by unique prefix; a sha known only from an artifact's `git_commit` answers with no details."""
+
+    async def commit_placements(
+        self, org: str, shas: Sequence[str], *, include_past: bool = False
+    ) -> dict[str, list[CommitPlacement]]:
+        """For each full sha: the artifacts built from it or from a descendant (through PARENT edges) that run in
+        an environment's latest snapshot — plus, with `include_past`, those that ran before. Nearest first."""
+
+    async def search(self, org: str, prefix: str) -> SearchResult:
+        """Commits and fingerprints (reported or only observed running) starting with a 5-64 hex prefix."""
+
+    async def diff(
+        self,
+        org: str,
+        source: tuple[str, SnapshotSelector],
+        target: tuple[str, SnapshotSelector],
+    ) -> SnapshotDiff: ...
+
+    async def versions(
+        self, org: str, *, flow: str | None = None, name: str | None = None
+    ) -> list[EnvironmentVersions]:
+        """For every environment (by name), what of `flow` — or of artifacts whose observed name contains
+        `name` — runs in its latest snapshot."""

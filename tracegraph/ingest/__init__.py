@@ -1,0 +1,1 @@
+"""Reporting logic shared by every backend and write path."""

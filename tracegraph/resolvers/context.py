@@ -1,0 +1,20 @@
+"""The per-request context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracegraph.graph.store import GraphStore
+from tracegraph.resolvers.loaders import Loaders
+from tracegraph.settings import Settings
+
+
+@dataclass(slots=True)
+class Context:
+    store: GraphStore
+    settings: Settings
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        # New loaders per request: their caches must never outlive one request (no stale reads, no shared memory).
+        self.loaders = Loaders(self.store)

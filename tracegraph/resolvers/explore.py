@@ -1,0 +1,42 @@
+"""Search, diff and versions: the investigation reads, each one store call."""
+
+from __future__ import annotations
+
+import re
+
+from tracegraph.errors import InvalidInput
+from tracegraph.graph.rules import NAME_PATTERN, PREFIX_RULE
+from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE, SnapshotSelector, parse_snapshot_expr
+from tracegraph.graph.views import EnvironmentVersions, SearchResult, SnapshotDiff
+from tracegraph.resolvers.context import Context
+
+_SIDE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,99})((?:[#~@].*)?)$")
+SIDE_RULE = f"an environment name optionally followed by {SNAPSHOT_EXPR_RULE.removeprefix('a snapshot expression: ')}"
+
+
+def side(text: str, *, field: str) -> tuple[str, SnapshotSelector]:
+    """`aws-prod`, `aws-prod#176`, `aws-prod~1`, `aws-prod@{2022-09-06T14:52:00Z}`."""
+    match = _SIDE.match(text.strip())
+    if match is None or not re.match(NAME_PATTERN, match.group(1)):
+        raise InvalidInput(field, f"must be {SIDE_RULE}, e.g. 'aws-prod#176'; got {text!r}")
+    return match.group(1), parse_snapshot_expr(match.group(2), field=field)
+
+
+async def search(ctx: Context, org: str, prefix: str) -> SearchResult:
+    value = prefix.strip()
+    if not 5 <= len(value) <= 64 or not re.fullmatch(r"[0-9a-fA-F]+", value):
+        raise InvalidInput("prefix", f"must be {PREFIX_RULE}; got {prefix!r}")
+    return await ctx.store.search(org, value.lower())
+
+
+async def diff(ctx: Context, org: str, source: str, target: str) -> SnapshotDiff:
+    return await ctx.store.diff(org, side(source, field="from"), side(target, field="to"))
+
+
+async def versions(ctx: Context, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
+    if (flow is None) == (name is None):
+        raise InvalidInput("flow", "give exactly one of flow or name")
+    found = await ctx.store.versions(org, flow=flow, name=name)
+    for item in found:
+        ctx.loaders.environment.prime((org, item.environment.name), item.environment)
+    return found

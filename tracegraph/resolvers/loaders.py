@@ -1,0 +1,110 @@
+"""Per-request DataLoaders: nested fields over lists load through these, so a query costs a fixed number of
+store calls whatever its list sizes. Each batch function makes one store call per distinct org (or key where the
+store has no batch form), never one per list item."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from tracegraph.errors import NotFound
+from tracegraph.graph.model import Environment, Flow
+from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
+from tracegraph.graph.store import GraphStore
+from tracegraph.graph.views import ArtifactDetail, CommitPlacement, SnapshotDetail
+
+SnapshotKey = tuple[str, str, SnapshotSelector]  # (org, environment, selector)
+NameKey = tuple[str, str]  # (org, name)
+PlacementKey = tuple[str, str, bool]  # (org, full sha, include_past)
+ArtifactKey = tuple[str, str, str]  # (org, flow, fingerprint)
+
+
+class Loaders:
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.snapshot: DataLoader[SnapshotKey, SnapshotDetail] = DataLoader(self._load_snapshots)
+        self.environment: DataLoader[NameKey, Environment] = DataLoader(self._load_environments)
+        self.flow: DataLoader[NameKey, Flow] = DataLoader(self._load_flows)
+        self.placements: DataLoader[PlacementKey, list[CommitPlacement]] = DataLoader(self._load_placements)
+        self.artifact: DataLoader[ArtifactKey, ArtifactDetail] = DataLoader(self._load_artifacts)
+        self.commit_artifacts: DataLoader[NameKey, list[ArtifactDetail]] = DataLoader(self._load_commit_artifacts)
+
+    def remember_snapshot(self, detail: SnapshotDetail) -> None:
+        """Prime the caches with what one snapshot answer already holds: the environment and the snapshot by
+        index, so later fields over them cost no further call."""
+        org, name = detail.environment.org, detail.environment.name
+        self.environment.prime((org, name), detail.environment)
+        by_index = SnapshotSelector(kind=SelectorKind.INDEX, value=detail.snapshot.index)
+        self.snapshot.prime((org, name, by_index), detail)
+
+    async def _load_snapshots(self, keys: list[SnapshotKey]) -> Sequence[SnapshotDetail | BaseException]:
+        # The store answers one snapshot per call; keys here are distinct snapshots named by a query (bounded by
+        # its size, not by list sizes in the data).
+        answers: list[SnapshotDetail | BaseException] = []
+        for org, environment, selector in keys:
+            try:
+                detail = await self._store.snapshot(org, environment, selector)
+            except NotFound as error:
+                answers.append(error)
+                continue
+            answers.append(detail)
+        for answer in answers:
+            if isinstance(answer, SnapshotDetail):
+                self.environment.prime((answer.environment.org, answer.environment.name), answer.environment)
+        return answers
+
+    async def _load_environments(self, keys: list[NameKey]) -> Sequence[Environment | BaseException]:
+        found: dict[NameKey, Environment] = {}
+        for org, names in _group(keys).items():
+            if len(names) == 1:
+                try:
+                    found[(org, names[0])] = await self._store.get_environment(org, names[0])
+                except NotFound:
+                    pass
+            else:
+                found.update({(org, env.name): env for env in await self._store.list_environments(org)})
+        return [found.get(key) or NotFound(f"environment '{key[1]}' not found in org '{key[0]}'") for key in keys]
+
+    async def _load_flows(self, keys: list[NameKey]) -> Sequence[Flow | BaseException]:
+        found: dict[NameKey, Flow] = {}
+        for org, names in _group(keys).items():
+            if len(names) == 1:
+                try:
+                    found[(org, names[0])] = await self._store.get_flow(org, names[0])
+                except NotFound:
+                    pass
+            else:
+                found.update({(org, flow.name): flow for flow in await self._store.list_flows(org)})
+        return [found.get(key) or NotFound(f"flow '{key[1]}' not found in org '{key[0]}'") for key in keys]
+
+    async def _load_placements(self, keys: list[PlacementKey]) -> Sequence[list[CommitPlacement]]:
+        groups: dict[tuple[str, bool], list[str]] = defaultdict(list)
+        for org, sha, include_past in keys:
+            groups[(org, include_past)].append(sha)
+        found: dict[PlacementKey, list[CommitPlacement]] = {}
+        for (org, include_past), shas in groups.items():
+            answer = await self._store.commit_placements(org, sorted(set(shas)), include_past=include_past)
+            found.update({(org, sha, include_past): placements for sha, placements in answer.items()})
+        return [found.get(key, []) for key in keys]
+
+    async def _load_artifacts(self, keys: list[ArtifactKey]) -> Sequence[ArtifactDetail | BaseException]:
+        answers: list[ArtifactDetail | BaseException] = []
+        for org, flow, fingerprint in keys:
+            try:
+                answers.append(await self._store.artifact(org, flow, fingerprint))
+            except NotFound as error:
+                answers.append(error)
+        return answers
+
+    async def _load_commit_artifacts(self, keys: list[NameKey]) -> Sequence[list[ArtifactDetail]]:
+        return [await self._store.artifacts_for_commit(org, sha) for org, sha in keys]
+
+
+def _group(keys: list[NameKey]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for org, name in keys:
+        if name not in groups[org]:
+            groups[org].append(name)
+    return groups

@@ -1,0 +1,35 @@
+"""Enumerations of the schema, taken from the graph layer so names cannot drift."""
+
+from __future__ import annotations
+
+import strawberry
+
+from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
+from tracegraph.graph.model import ArtifactState as DomainArtifactState
+from tracegraph.graph.views import EventType as DomainEventType
+from tracegraph.graph.views import HistoryKind as DomainHistoryKind
+
+EnvironmentType = strawberry.enum(
+    DomainEnvironmentType,
+    name="EnvironmentType",
+    description="Where an environment runs its artifacts: a Kubernetes cluster, an ECS cluster, Docker hosts, plain "
+    "servers, Lambda functions, S3 buckets, Azure apps, or a logical grouping of other environments.",
+)
+EventType = strawberry.enum(
+    DomainEventType,
+    name="EventType",
+    description="What happened to one fingerprint in a snapshot: it STARTED (from 0 instances), STOPPED (to 0) or "
+    "SCALED (another non-zero instance count).",
+)
+ArtifactState = strawberry.enum(
+    DomainArtifactState,
+    name="ArtifactState",
+    description="Compliance of an artifact: COMPLIANT when every attestation passed (at least one), NON_COMPLIANT "
+    "when any failed, INCOMPLETE when none was reported yet.",
+)
+HistoryKind = strawberry.enum(
+    DomainHistoryKind,
+    name="HistoryKind",
+    description="One entry of an artifact's history: CREATED (built), DEPLOYED (a deployment was reported), "
+    "ATTESTED (evidence reported), STARTED or STOPPED running in an environment.",
+)

@@ -1,0 +1,43 @@
+"""Service settings, read once at start-up from `TRACEGRAPH_*` environment variables (or passed in by tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "tracegraph"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACEGRAPH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where the embedded backend keeps its file.")
+    neo4j_uri: str | None = Field(default=None, description="Use Neo4j at this URI instead of the embedded store.")
+    neo4j_user: str | None = None
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # GraphQL limits: each one answers a request that exceeds it with a clear error.
+    max_query_depth: int = Field(
+        default=15, ge=1, description="Deepest nesting of fields in one operation (introspection excluded)."
+    )
+    max_query_tokens: int = Field(
+        default=5_000, ge=1, description="Most lexical tokens in one GraphQL document (values belong in variables)."
+    )
+    max_aliases: int = Field(default=30, ge=0, description="Most field aliases in one GraphQL document.")
+    max_batch_operations: int = Field(
+        default=10, ge=1, description="Most operations in one batched HTTP request (a JSON array body)."
+    )
+    max_request_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        description="Largest HTTP request body; 16 MiB fits a 10,000-artifact snapshot report.",
+    )
+    parser_cache_size: int = Field(default=256, ge=1, description="Parsed documents kept (LRU) across requests.")
+    validation_cache_size: int = Field(default=256, ge=1, description="Validation results kept (LRU) across requests.")
