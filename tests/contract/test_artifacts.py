@@ -11,7 +11,7 @@ from tracegraph.graph.store import GraphStore
 async def test_artifact_upsert_keeps_first_creation_time(store: GraphStore) -> None:
     await topology(store)
     first = await build(store, "web", "web-1", commit="c1", minutes=1)
-    assert (first.state, first.git_commit, first.created_at) == ("INCOMPLETE", sha("c1"), at(1))
+    assert (first.state, first.git_commit, first.created_at) == ("COMPLIANT", sha("c1"), at(1))
     again = await store.report_artifact(
         ArtifactInput(org=ORG, flow="web", fingerprint=fp("web-1").upper(), name="renamed", created_at=at(9))
     )

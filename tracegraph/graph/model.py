@@ -49,12 +49,11 @@ class Commit(Node):
 
 
 class ArtifactState(StrEnum):
-    """COMPLIANT: every attestation compliant (at least one); NON_COMPLIANT: any attestation failed;
-    INCOMPLETE: nothing attested yet."""
+    """NON_COMPLIANT when any attestation of the artifact failed, else COMPLIANT — as in Kosli, where an artifact
+    with no required evidence is compliant. "Running without evidence" is a question of its own (no attestation)."""
 
     COMPLIANT = "COMPLIANT"
     NON_COMPLIANT = "NON_COMPLIANT"
-    INCOMPLETE = "INCOMPLETE"
 
 
 class Artifact(Node):
@@ -125,6 +124,4 @@ class Attestation(Node):
 
 
 def artifact_state(compliance: list[bool]) -> ArtifactState:
-    if not compliance:
-        return ArtifactState.INCOMPLETE
     return ArtifactState.COMPLIANT if all(compliance) else ArtifactState.NON_COMPLIANT

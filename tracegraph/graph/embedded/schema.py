@@ -70,10 +70,9 @@ CREATE TABLE IF NOT EXISTS attestations (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attestations_by_artifact ON attestations (org, flow, fingerprint);
 -- An artifact with its state derived from its attestations (see ArtifactState).
-CREATE VIEW IF NOT EXISTS artifact_states AS
+DROP VIEW IF EXISTS artifact_states;
+CREATE VIEW artifact_states AS
 SELECT a.*, CASE
-    WHEN NOT EXISTS (SELECT 1 FROM attestations t
-                     WHERE t.org = a.org AND t.flow = a.flow AND t.fingerprint = a.fingerprint) THEN 'INCOMPLETE'
     WHEN EXISTS (SELECT 1 FROM attestations t WHERE t.org = a.org AND t.flow = a.flow
                  AND t.fingerprint = a.fingerprint AND t.compliant = 0) THEN 'NON_COMPLIANT'
     ELSE 'COMPLIANT' END AS state

@@ -1,0 +1,624 @@
+"""Read transaction functions of the Neo4j store. Each public function runs inside one `execute_read` (one round
+trip as the store counts them), issuing a fixed number of statements whatever the size of the answer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
+from tracegraph.graph.neo4j import cypher, records
+from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
+from tracegraph.graph.rules import MAX_SEARCH_MATCHES
+from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
+from tracegraph.graph.views import (
+    ArtifactDetail,
+    CommitPlacement,
+    DiffSide,
+    DigestMatch,
+    EnvironmentVersions,
+    Event,
+    HistoryEntry,
+    HistoryKind,
+    LogPage,
+    Placement,
+    Provenance,
+    RunningArtifact,
+    Scaled,
+    SearchResult,
+    SnapshotDetail,
+    SnapshotDiff,
+    SnapshotEvents,
+)
+from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
+
+_NO_LIMIT = 2**62
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+_CANDIDATES = 10  # how many candidates an ambiguous prefix lists
+
+# --- topology -----------------------------------------------------------------------------------------------------
+
+
+async def environment(tx: Tx, org: str, name: str) -> Environment:
+    rows = await fetch(tx, cypher.GET_ENVIRONMENT, org=org, name=name)
+    if not rows:
+        (await existing(tx, org, environment=name)).require_environment()
+    return records.environment(rows[0]["environment"])
+
+
+async def get_org(tx: Tx, name: str) -> Row:
+    rows = await fetch(tx, cypher.GET_ORG, name=name)
+    if not rows:
+        raise NotFound(f"org '{name}' not found")
+    return rows[0]
+
+
+async def get_flow(tx: Tx, org: str, name: str) -> Row:
+    rows = await fetch(tx, cypher.GET_FLOW, org=org, name=name)
+    if not rows:
+        (await existing(tx, org, flow=name)).require_flow()
+    return rows[0]
+
+
+async def list_flows(tx: Tx, org: str) -> list[Row]:
+    (await existing(tx, org)).require_org()
+    return await fetch(tx, cypher.LIST_FLOWS, org=org)
+
+
+async def list_environments(tx: Tx, org: str) -> list[Row]:
+    (await existing(tx, org)).require_org()
+    return await fetch(tx, cypher.LIST_ENVIRONMENTS, org=org)
+
+
+# --- provenance ---------------------------------------------------------------------------------------------------
+
+
+async def provenance(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str, tuple[Provenance, ...]]:
+    """Every artifact of each fingerprint (ordered by flow), with its commit when that was reported."""
+    wanted = sorted(set(fingerprints))
+    if not wanted:
+        return {}
+    found: dict[str, list[Provenance]] = defaultdict(list)
+    for row in await fetch(tx, cypher.PROVENANCE_BY_FINGERPRINT, org=org, fingerprints=wanted):
+        item = records.provenance(row)
+        found[item.artifact.fingerprint].append(item)
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: item.artifact.flow)) for fingerprint, items in found.items()
+    }
+
+
+async def artifacts_by_key(tx: Tx, org: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Provenance]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await fetch(tx, cypher.ARTIFACTS_BY_KEY, org=org, keys=[list(key) for key in wanted])
+    found = (records.provenance(row) for row in rows)
+    return {(item.artifact.flow, item.artifact.fingerprint): item for item in found}
+
+
+async def commits(tx: Tx, org: str, shas: Iterable[str]) -> dict[str, Commit]:
+    """Reported commits by sha, with their parents in order."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    rows = await fetch(tx, cypher.COMMITS, org=org, shas=wanted)
+    return {row["commit"]["sha"]: records.commit(row["commit"], row["parents"]) for row in rows}
+
+
+async def _deployments_to(
+    tx: Tx, org: str, environment_name: str, fingerprints: Iterable[str]
+) -> dict[str, tuple[Deployment, ...]]:
+    wanted = sorted(set(fingerprints))
+    if not wanted:
+        return {}
+    found: dict[str, list[Deployment]] = defaultdict(list)
+    for row in await fetch(tx, cypher.DEPLOYMENTS_TO, org=org, environment=environment_name, fingerprints=wanted):
+        item = records.deployment(row["deployment"])
+        found[item.fingerprint].append(item)
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: (item.flow, item.number)))
+        for fingerprint, items in found.items()
+    }
+
+
+# --- snapshots ----------------------------------------------------------------------------------------------------
+
+
+async def snapshot_row(tx: Tx, env: Environment, index: int) -> Snapshot:
+    rows = await fetch(tx, cypher.SNAPSHOT_BY_INDEX, org=env.org, environment=env.name, index=index)
+    if not rows:
+        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+    return records.snapshot(rows[0]["snapshot"])
+
+
+async def resolve_index(tx: Tx, env: Environment, selector: SnapshotSelector) -> int:
+    if env.latest_index == 0:
+        raise NotFound(f"environment '{env.name}' has no snapshots yet")
+    match selector.kind:
+        case SelectorKind.LATEST:
+            index = env.latest_index
+        case SelectorKind.INDEX:
+            index = selector.value
+        case SelectorKind.BEFORE_LATEST:
+            index = env.latest_index - selector.value
+        case SelectorKind.AT_TIME:
+            assert selector.at is not None
+            rows = await fetch(tx, cypher.SNAPSHOT_AT_TIME, org=env.org, environment=env.name, at=selector.at)
+            if not rows:
+                raise NotFound(f"environment '{env.name}' had no snapshot at {selector.at.isoformat()}")
+            index = int(rows[0]["index"])
+    if not 1 <= index <= env.latest_index:
+        raise NotFound(f"snapshot {env.name}{selector} not found (latest is #{env.latest_index})")
+    return index
+
+
+async def event_shapes(tx: Tx, env: Environment, indexes: Iterable[int]) -> dict[int, list[EventShape]]:
+    """What changed at each snapshot index, read from the Runs that open or close there."""
+    wanted = sorted(set(indexes))
+    if not wanted:
+        return {}
+    opened: dict[int, dict[str, OpenRun]] = defaultdict(dict)
+    closed: dict[int, dict[str, OpenRun]] = defaultdict(dict)
+    rows = await fetch(tx, cypher.RUNS_CHANGING_AT, org=env.org, environment=env.name, indexes=wanted)
+    for row in rows:
+        run = row["run"]
+        shape = records.open_run(run)
+        if run["from_index"] in wanted:
+            opened[run["from_index"]][shape.fingerprint] = shape
+        if run.get("to_index") is not None and run["to_index"] in wanted:
+            closed[run["to_index"]][shape.fingerprint] = shape
+    return {index: events_at(opened[index].values(), closed[index].values()) for index in wanted}
+
+
+def build_events(
+    shapes: Sequence[EventShape],
+    known: dict[str, tuple[Provenance, ...]],
+    deployed: dict[str, tuple[Deployment, ...]],
+    flow: str | None = None,
+) -> tuple[Event, ...]:
+    return tuple(
+        Event(
+            type=shape.type,
+            fingerprint=shape.fingerprint,
+            name=shape.name,
+            from_instances=shape.from_instances,
+            to_instances=shape.to_instances,
+            artifacts=known.get(shape.fingerprint, ()),
+            deployments=deployed.get(shape.fingerprint, ()),
+        )
+        for shape in shapes
+        if flow is None or any(item.artifact.flow == flow for item in known.get(shape.fingerprint, ()))
+    )
+
+
+async def events(
+    tx: Tx, env: Environment, indexes: Sequence[int], flow: str | None = None
+) -> dict[int, tuple[Event, ...]]:
+    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+    shapes = await event_shapes(tx, env, indexes)
+    fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
+    known = await provenance(tx, env.org, fingerprints)
+    deployed = await _deployments_to(tx, env.org, env.name, fingerprints)
+    return {index: build_events(shapes.get(index, []), known, deployed, flow) for index in indexes}
+
+
+async def running_runs(tx: Tx, env: Environment, index: int) -> list[Row]:
+    if index == env.latest_index:
+        rows = await fetch(tx, cypher.OPEN_RUNS_IN, org=env.org, environment=env.name)
+    else:
+        rows = await fetch(tx, cypher.RUNNING_AT, org=env.org, environment=env.name, index=index)
+    return [row["run"] for row in rows]
+
+
+def running_set(runs: Iterable[Row], known: dict[str, tuple[Provenance, ...]]) -> tuple[RunningArtifact, ...]:
+    """A running set ordered by observed name, then fingerprint."""
+    items = [
+        RunningArtifact(
+            fingerprint=run["fingerprint"],
+            name=run["name"],
+            instances=int(run["instances"]),
+            since_index=int(run["from_index"]),
+            artifacts=known.get(run["fingerprint"], ()),
+        )
+        for run in runs
+    ]
+    return tuple(sorted(items, key=lambda item: (item.name, item.fingerprint)))
+
+
+async def running(tx: Tx, env: Environment, index: int) -> tuple[RunningArtifact, ...]:
+    runs = await running_runs(tx, env, index)
+    known = await provenance(tx, env.org, (run["fingerprint"] for run in runs))
+    return running_set(runs, known)
+
+
+async def snapshot_detail(tx: Tx, org: str, environment_name: str, selector: SnapshotSelector) -> SnapshotDetail:
+    env = await environment(tx, org, environment_name)
+    index = await resolve_index(tx, env, selector)
+    found = await snapshot_row(tx, env, index)
+    shapes = (await event_shapes(tx, env, [index]))[index]
+    runs = await running_runs(tx, env, index)
+    changed = {shape.fingerprint for shape in shapes}
+    known = await provenance(tx, org, changed | {run["fingerprint"] for run in runs})
+    deployed = await _deployments_to(tx, org, env.name, changed)
+    return SnapshotDetail(
+        environment=env,
+        snapshot=found,
+        events=build_events(shapes, known, deployed),
+        running=running_set(runs, known),
+    )
+
+
+async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
+    env = await environment(tx, query.org, query.environment)
+    if query.flow is not None:
+        (await existing(tx, query.org, flow=query.flow)).require_flow()
+    low = query.min_index or 1
+    high = query.max_index or _NO_LIMIT
+    page_low = max(low, (query.after or 0) + 1)
+    page_high = min(high, (query.before or _NO_LIMIT) - 1)
+    times = {"since": query.since or _EARLIEST, "until": query.until or _LATEST}
+    scope = {"org": query.org, "environment": query.environment, **times}
+    found: list[Snapshot]
+    if query.flow is None:
+        total_rows = await fetch(tx, cypher.LOG_COUNT, low=low, high=high, **scope)
+        total = int(total_rows[0]["total"])
+        statement = cypher.LOG_PAGE_OLDEST_FIRST if query.oldest_first else cypher.LOG_PAGE_NEWEST_FIRST
+        rows = await fetch(tx, statement, low=page_low, high=page_high, limit=query.limit + 1, **scope)
+        found = [records.snapshot(row["snapshot"]) for row in rows]
+    else:
+        rows = await fetch(tx, cypher.LOG_FLOW_SNAPSHOTS, flow=query.flow, low=low, high=high, **scope)
+        matching = sorted(
+            (records.snapshot(row["snapshot"]) for row in rows),
+            key=lambda item: item.index,
+            reverse=not query.oldest_first,
+        )
+        total = len(matching)
+        found = [item for item in matching if page_low <= item.index <= page_high][: query.limit + 1]
+    has_more = len(found) > query.limit
+    found = found[: query.limit]
+    found_events = await events(tx, env, [item.index for item in found], query.flow)
+    return LogPage(
+        environment=env,
+        snapshots=tuple(SnapshotEvents(snapshot=item, events=found_events[item.index]) for item in found),
+        total=total,
+        has_more=has_more,
+    )
+
+
+# --- artifacts ----------------------------------------------------------------------------------------------------
+
+
+async def placements(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str, tuple[Placement, ...]]:
+    """Where each fingerprint runs or ran: contiguous Runs in one environment merged (a scale does not break a
+    placement), ordered by start time, environment, first index."""
+    wanted = sorted(set(fingerprints))
+    if not wanted:
+        return {}
+    rows = await fetch(tx, cypher.RUNS_OF_FINGERPRINTS, org=org, fingerprints=wanted)
+    rows.sort(key=lambda row: (row["run"]["fingerprint"], row["run"]["environment"], row["run"]["from_index"]))
+    found: dict[str, list[Placement]] = defaultdict(list)
+    for row in rows:
+        run = row["run"]
+        merged = found[run["fingerprint"]]
+        previous = merged[-1] if merged else None
+        stopped_at = records.maybe_datetime(row["stopped_at"])
+        to_index = run.get("to_index")
+        if previous and previous.environment == run["environment"] and previous.to_index == run["from_index"]:
+            merged[-1] = previous.model_copy(
+                update={
+                    "instances": int(run["instances"]),
+                    "to_index": to_index,
+                    "stopped_at": stopped_at,
+                    "name": run["name"],
+                }
+            )
+            continue
+        merged.append(
+            Placement(
+                environment=run["environment"],
+                fingerprint=run["fingerprint"],
+                name=run["name"],
+                instances=int(run["instances"]),
+                from_index=int(run["from_index"]),
+                to_index=to_index,
+                started_at=records.to_datetime(row["started_at"]),
+                stopped_at=stopped_at,
+            )
+        )
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: (item.started_at, item.environment, item.from_index)))
+        for fingerprint, items in found.items()
+    }
+
+
+_HISTORY_ORDER = {kind: position for position, kind in enumerate(HistoryKind)}
+
+
+def history(
+    origin: Provenance,
+    deployments: Sequence[Deployment],
+    attestations: Sequence[Attestation],
+    where: Sequence[Placement],
+) -> tuple[HistoryEntry, ...]:
+    """Ordered by time, then kind (created, deployed, attested, started, stopped), then environment."""
+    entries = [HistoryEntry(kind=HistoryKind.CREATED, at=origin.artifact.created_at)]
+    entries += [
+        HistoryEntry(
+            kind=HistoryKind.DEPLOYED, at=item.reported_at, environment=item.environment, deployment_number=item.number
+        )
+        for item in deployments
+    ]
+    entries += [
+        HistoryEntry(kind=HistoryKind.ATTESTED, at=item.reported_at, attestation=item.name) for item in attestations
+    ]
+    for placement in where:
+        entries.append(
+            HistoryEntry(
+                kind=HistoryKind.STARTED,
+                at=placement.started_at,
+                environment=placement.environment,
+                snapshot_index=placement.from_index,
+            )
+        )
+        if placement.stopped_at is not None:
+            entries.append(
+                HistoryEntry(
+                    kind=HistoryKind.STOPPED,
+                    at=placement.stopped_at,
+                    environment=placement.environment,
+                    snapshot_index=placement.to_index,
+                )
+            )
+    return tuple(sorted(entries, key=lambda entry: (entry.at, _HISTORY_ORDER[entry.kind], entry.environment or "")))
+
+
+async def artifact_details(tx: Tx, org: str, keys: Sequence[tuple[str, str]]) -> list[ArtifactDetail]:
+    """Details of artifacts given as (flow, fingerprint), in the order given."""
+    if not keys:
+        return []
+    found = await artifacts_by_key(tx, org, keys)
+    parameters = {"org": org, "keys": [list(key) for key in dict.fromkeys(keys)]}
+    deployed: dict[tuple[str, str], list[Deployment]] = defaultdict(list)
+    for row in await fetch(tx, cypher.ARTIFACT_DEPLOYMENTS, **parameters):
+        deployment = records.deployment(row["deployment"])
+        deployed[(deployment.flow, deployment.fingerprint)].append(deployment)
+    attested: dict[tuple[str, str], list[Attestation]] = defaultdict(list)
+    for row in await fetch(tx, cypher.ARTIFACT_ATTESTATIONS, **parameters):
+        attestation = records.attestation(row["attestation"])
+        attested[(attestation.flow, attestation.fingerprint)].append(attestation)
+    where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
+    details = []
+    for key in keys:
+        origin = found[key]
+        by_deployment = sorted(deployed[key], key=lambda item: (item.reported_at, item.number))
+        by_attestation = sorted(attested[key], key=lambda item: (item.reported_at, item.id))
+        details.append(
+            ArtifactDetail(
+                provenance=origin,
+                deployments=tuple(by_deployment),
+                attestations=tuple(by_attestation),
+                placements=where.get(key[1], ()),
+                history=history(origin, by_deployment, by_attestation, where.get(key[1], ())),
+            )
+        )
+    return details
+
+
+def _ambiguous(field: str, prefix: str, matches: Sequence[str], noun: str) -> InvalidInput:
+    count = str(len(matches)) if len(matches) <= _CANDIDATES else f"more than {_CANDIDATES}"
+    return InvalidInput(
+        field,
+        f"ambiguous prefix '{prefix}' matches {count} {noun}; give more characters",
+        candidates=matches[:_CANDIDATES],
+    )
+
+
+async def artifact_by_prefix(tx: Tx, org: str, flow: str, prefix: str) -> ArtifactDetail:
+    (await existing(tx, org, flow=flow)).require_flow()
+    rows = await fetch(tx, cypher.ARTIFACT_PREFIX, org=org, flow=flow, prefix=prefix, limit=_CANDIDATES + 1)
+    matches = sorted(row["fingerprint"] for row in rows)
+    if not matches:
+        raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
+    if len(matches) > 1:
+        raise _ambiguous("fingerprint", prefix, matches, "artifacts")
+    return (await artifact_details(tx, org, [(flow, matches[0])]))[0]
+
+
+async def list_artifacts(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[Artifact]:
+    (await existing(tx, org, flow=flow)).require_flow()
+    after_created = None
+    if after is not None:
+        rows = await fetch(tx, cypher.ARTIFACT_CREATED, org=org, flow=flow, fingerprint=after)
+        if not rows:
+            raise InvalidInput("after", f"no artifact '{after}' in flow '{flow}' to page after")
+        after_created = rows[0]["created_at"]
+    rows = await fetch(
+        tx, cypher.LIST_ARTIFACTS, org=org, flow=flow, after_created=after_created, after=after, limit=limit
+    )
+    found = [records.artifact(row["artifact"], row["compliance"]) for row in rows]
+    return sorted(found, key=lambda item: (item.created_at, item.fingerprint), reverse=True)
+
+
+# --- commits ------------------------------------------------------------------------------------------------------
+
+
+async def _known_shas(tx: Tx, org: str, prefix: str, limit: int) -> list[str]:
+    rows = await fetch(tx, cypher.KNOWN_SHAS, org=org, prefix=prefix, limit=limit)
+    return sorted(row["sha"] for row in rows)
+
+
+async def _commit_models(tx: Tx, org: str, shas: Sequence[str]) -> list[Commit]:
+    known = await commits(tx, org, shas)
+    return [known.get(sha) or records.bare_commit(org, sha) for sha in shas]
+
+
+async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:
+    (await existing(tx, org)).require_org()
+    matches = await _known_shas(tx, org, prefix, _CANDIDATES + 1)
+    if not matches:
+        raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
+    if len(matches) > 1:
+        raise _ambiguous("sha", prefix, matches, "commits")
+    return (await _commit_models(tx, org, matches))[0]
+
+
+async def artifacts_for_commit(tx: Tx, org: str, prefix: str, flow: str | None) -> list[ArtifactDetail]:
+    sha = (await commit_by_prefix(tx, org, prefix)).sha
+    if flow is not None:
+        (await existing(tx, org, flow=flow)).require_flow()
+    rows = await fetch(tx, cypher.COMMIT_ARTIFACTS, org=org, sha=sha, flow=flow)
+    rows.sort(key=lambda row: (row["flow"], row["fingerprint"]))
+    rows.sort(key=lambda row: records.to_datetime(row["created_at"]), reverse=True)
+    return await artifact_details(tx, org, [(row["flow"], row["fingerprint"]) for row in rows])
+
+
+async def commit_placements(
+    tx: Tx, org: str, shas: Sequence[str], include_past: bool
+) -> dict[str, list[CommitPlacement]]:
+    (await existing(tx, org)).require_org()
+    wanted = list(dict.fromkeys(shas))
+    latest = {row["name"]: int(row["latest_index"]) for row in await fetch(tx, cypher.ENVIRONMENT_LATEST, org=org)}
+    # distance of every descendant (the sha itself at 0) for each sha asked about
+    reach: dict[str, dict[str, int]] = {sha: {sha: 0} for sha in wanted}
+    if wanted:
+        for row in await fetch(tx, cypher.DESCENDANTS, org=org, shas=wanted):
+            distances = reach[row["sha"]]
+            descendant = row["descendant"]
+            distances[descendant] = min(int(row["distance"]), distances.get(descendant, int(row["distance"])))
+    every_sha = sorted({descendant for distances in reach.values() for descendant in distances})
+    built_from: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if every_sha:
+        for row in await fetch(tx, cypher.ARTIFACTS_BUILT_FROM, org=org, shas=every_sha):
+            built_from[row["sha"]].append((row["flow"], row["fingerprint"]))
+    keys = {key for found in built_from.values() for key in found}
+    where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
+    origins = await artifacts_by_key(tx, org, keys)
+    answer: dict[str, list[CommitPlacement]] = {}
+    for sha in wanted:
+        built: dict[tuple[str, str], int] = {}
+        for descendant, distance in reach[sha].items():
+            for key in built_from.get(descendant, ()):
+                built[key] = min(distance, built.get(key, distance))
+        found: list[CommitPlacement] = []
+        for (flow_name, fingerprint), distance in built.items():
+            by_environment: dict[str, list[Placement]] = defaultdict(list)
+            for placement in where.get(fingerprint, ()):
+                by_environment[placement.environment].append(placement)
+            for environment_name, items in by_environment.items():
+                current = any(item.to_index is None for item in items)
+                if not current and not include_past:
+                    continue
+                last_to = None if current else max(item.to_index or 0 for item in items)
+                found.append(
+                    CommitPlacement(
+                        environment=environment_name,
+                        snapshot_index=latest[environment_name] if current else (last_to or 1) - 1,
+                        current=current,
+                        from_index=min(item.from_index for item in items),
+                        to_index=last_to,
+                        distance=distance,
+                        provenance=origins[(flow_name, fingerprint)],
+                    )
+                )
+        found.sort(
+            key=lambda item: (
+                not item.current,
+                item.distance,
+                item.environment,
+                item.provenance.artifact.flow,
+                item.provenance.artifact.fingerprint,
+            )
+        )
+        answer[sha] = found
+    return answer
+
+
+async def search(tx: Tx, org: str, prefix: str) -> SearchResult:
+    (await existing(tx, org)).require_org()
+    shas = await _known_shas(tx, org, prefix, MAX_SEARCH_MATCHES)
+    rows = await fetch(tx, cypher.DIGEST_PREFIX, org=org, prefix=prefix, limit=MAX_SEARCH_MATCHES)
+    fingerprints = sorted(row["fingerprint"] for row in rows)
+    known = await provenance(tx, org, fingerprints)
+    where = await placements(tx, org, fingerprints)
+    return SearchResult(
+        prefix=prefix,
+        commits=tuple(await _commit_models(tx, org, shas)),
+        fingerprints=tuple(
+            DigestMatch(
+                fingerprint=fingerprint, artifacts=known.get(fingerprint, ()), placements=where.get(fingerprint, ())
+            )
+            for fingerprint in fingerprints
+        ),
+    )
+
+
+# --- comparisons --------------------------------------------------------------------------------------------------
+
+
+async def _side(tx: Tx, org: str, side: tuple[str, SnapshotSelector]) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
+    env = await environment(tx, org, side[0])
+    if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
+        return DiffSide(environment=env.name, snapshot=None), ()
+    index = await resolve_index(tx, env, side[1])
+    found = await snapshot_row(tx, env, index)
+    return DiffSide(environment=env.name, snapshot=found), await running(tx, env, index)
+
+
+async def diff(
+    tx: Tx, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+) -> SnapshotDiff:
+    source_side, before = await _side(tx, org, source)
+    target_side, after = await _side(tx, org, target)
+    before_by = {item.fingerprint: item for item in before}
+    after_by = {item.fingerprint: item for item in after}
+    return SnapshotDiff(
+        source=source_side,
+        target=target_side,
+        only_in_source=tuple(item for item in before if item.fingerprint not in after_by),
+        only_in_target=tuple(item for item in after if item.fingerprint not in before_by),
+        scaled=tuple(
+            Scaled(before=before_by[item.fingerprint], after=item)
+            for item in after
+            if item.fingerprint in before_by and before_by[item.fingerprint].instances != item.instances
+        ),
+        unchanged=tuple(
+            item
+            for item in after
+            if item.fingerprint in before_by and before_by[item.fingerprint].instances == item.instances
+        ),
+    )
+
+
+async def versions(tx: Tx, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
+    found = await existing(tx, org, flow=flow)
+    if flow is None:
+        found.require_org()
+    else:
+        found.require_flow()
+    rows = await fetch(tx, cypher.LATEST_SNAPSHOTS, org=org)
+    envs = [(records.environment(row["environment"]), row["snapshot"]) for row in rows]
+    reported = [env.name for env, _ in envs if env.latest_index > 0]
+    runs: dict[str, list[Row]] = defaultdict(list)
+    if reported:
+        for row in await fetch(tx, cypher.OPEN_RUNS_OF_ORG, org=org, environments=reported):
+            runs[row["run"]["environment"]].append(row["run"])
+    known = await provenance(tx, org, (run["fingerprint"] for found in runs.values() for run in found))
+    answer = []
+    for env, latest in sorted(envs, key=lambda pair: pair[0].name):
+        if env.latest_index == 0 or latest is None:
+            answer.append(EnvironmentVersions(environment=env, snapshot=None, running=()))
+            continue
+        matching = tuple(item for item in running_set(runs[env.name], known) if _matches(item, flow, name))
+        answer.append(EnvironmentVersions(environment=env, snapshot=records.snapshot(latest), running=matching))
+    return answer
+
+
+def _matches(item: RunningArtifact, flow: str | None, name: str | None) -> bool:
+    if flow is not None and not any(p.artifact.flow == flow for p in item.artifacts):
+        return False
+    if name is not None:
+        return name in item.name or any(name in p.artifact.name for p in item.artifacts)
+    return True

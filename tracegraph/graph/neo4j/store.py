@@ -1,0 +1,249 @@
+"""Neo4jStore: the GraphStore protocol on a Neo4j server (or cluster, or Aura) through the official async driver.
+
+One driver per store, opened in `start()` and closed in `close()`. Every public method is one managed transaction
+(`execute_read` routes to a reader, `execute_write` to the leader; both retry transient failures), counted in
+`round_trips`. Sessions share the driver's bookmark manager, so a read follows the writes before it even on a
+cluster. Driver failures become `Unavailable` here, at the boundary.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+
+from tracegraph.errors import Unavailable
+from tracegraph.graph.inputs import (
+    ArtifactInput,
+    AttestationInput,
+    CommitsInput,
+    DeploymentInput,
+    EnvironmentInput,
+    FlowInput,
+    OrgInput,
+    SnapshotInput,
+)
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
+from tracegraph.graph.neo4j import cypher, reads, records, schema, writes
+from tracegraph.graph.rules import utc_now
+from tracegraph.graph.selectors import LogQuery, SnapshotSelector
+from tracegraph.graph.views import (
+    ArtifactDetail,
+    CommitPlacement,
+    CommitsReported,
+    EnvironmentVersions,
+    LogPage,
+    ReportedSnapshot,
+    SearchResult,
+    SnapshotDetail,
+    SnapshotDiff,
+)
+
+T = TypeVar("T")
+Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+logger = logging.getLogger(__name__)
+
+INDEX_WAIT_SECONDS = 300
+
+
+class Neo4jStore:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        self._uri = uri
+        self._auth = None if user is None else (user, password or "")
+        self._database = database
+        self._driver: AsyncDriver | None = None
+        self._round_trips = 0
+
+    @property
+    def backend(self) -> str:
+        return "neo4j"
+
+    @property
+    def round_trips(self) -> int:
+        return self._round_trips
+
+    # --- lifecycle -------------------------------------------------------------------------------------------------
+
+    def _open(self) -> AsyncDriver:
+        if self._driver is None:
+            # The driver binds to the running event loop on first use, so it is made lazily, inside the loop.
+            self._driver = AsyncGraphDatabase.driver(
+                self._uri, auth=self._auth, notifications_min_severity="OFF", user_agent="tracegraph"
+            )
+        return self._driver
+
+    async def start(self) -> None:
+        driver = self._open()
+        try:
+            await driver.verify_connectivity(database=self._database)
+            async with driver.session(database=self._database) as session:
+                for statement in schema.STATEMENTS:
+                    result = await session.run(statement)
+                    await result.consume()
+                result = await session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)
+                await result.consume()
+        except (ServiceUnavailable, SessionExpired, DriverError) as error:
+            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+        logger.info("neo4j store ready at %s (database %s)", self._uri, self._database or "default")
+
+    async def close(self) -> None:
+        if self._driver is not None:
+            driver, self._driver = self._driver, None
+            await driver.close()
+
+    async def ping(self) -> None:
+        self._round_trips += 1
+        try:
+            await self._open().verify_connectivity(database=self._database)
+        except (ServiceUnavailable, SessionExpired, DriverError) as error:
+            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+        except OSError as error:
+            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+
+    # --- one transaction per call ----------------------------------------------------------------------------------
+
+    async def _read(self, work: Work[T]) -> T:
+        return await self._run(work, write=False)
+
+    async def _write(self, work: Work[T]) -> T:
+        return await self._run(work, write=True)
+
+    async def _run(self, work: Work[T], *, write: bool) -> T:
+        driver = self._open()
+        self._round_trips += 1
+        try:
+            async with driver.session(
+                database=self._database, bookmark_manager=driver.execute_query_bookmark_manager
+            ) as session:
+                if write:
+                    return await session.execute_write(work)
+                return await session.execute_read(work)
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+        except TransientError as error:
+            # Still failing after the driver's retries (e.g. a long leader election).
+            raise Unavailable(f"neo4j at {self._uri} kept failing: {error}") from error
+        except Neo4jError:
+            raise
+        except DriverError as error:
+            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+
+    # --- topology --------------------------------------------------------------------------------------------------
+
+    async def create_org(self, org: OrgInput) -> Org:
+        return await self._write(partial(writes.create_org, org=org, now=utc_now()))
+
+    async def get_org(self, name: str) -> Org:
+        row = await self._read(partial(reads.get_org, name=name))
+        return records.org(row["org"])
+
+    async def list_orgs(self) -> list[Org]:
+        rows = await self._read(partial(_fetch_all, query=cypher.LIST_ORGS))
+        return [records.org(row["org"]) for row in rows]
+
+    async def create_flow(self, flow: FlowInput) -> Flow:
+        return await self._write(partial(writes.create_flow, flow=flow, now=utc_now()))
+
+    async def get_flow(self, org: str, name: str) -> Flow:
+        row = await self._read(partial(reads.get_flow, org=org, name=name))
+        return records.flow(row["flow"])
+
+    async def list_flows(self, org: str) -> list[Flow]:
+        rows = await self._read(partial(reads.list_flows, org=org))
+        return [records.flow(row["flow"]) for row in rows]
+
+    async def create_environment(self, environment: EnvironmentInput) -> Environment:
+        return await self._write(partial(writes.create_environment, environment=environment, now=utc_now()))
+
+    async def get_environment(self, org: str, name: str) -> Environment:
+        return await self._read(partial(reads.environment, org=org, name=name))
+
+    async def list_environments(self, org: str) -> list[Environment]:
+        rows = await self._read(partial(reads.list_environments, org=org))
+        return [records.environment(row["environment"]) for row in rows]
+
+    # --- ingest ----------------------------------------------------------------------------------------------------
+
+    async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
+        return await self._write(partial(writes.report_artifact, artifact=artifact, now=utc_now()))
+
+    async def report_commits(self, batch: CommitsInput) -> CommitsReported:
+        return await self._write(partial(writes.report_commits, batch=batch))
+
+    async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
+        return await self._write(partial(writes.report_deployment, deployment=deployment, now=utc_now()))
+
+    async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
+        return await self._write(partial(writes.report_snapshot, report=report, now=utc_now()))
+
+    async def attest(self, attestation: AttestationInput) -> Attestation:
+        return await self._write(
+            partial(writes.attest, attestation=attestation, now=utc_now(), id=uuid.uuid4().hex)
+        )
+
+    # --- reads -----------------------------------------------------------------------------------------------------
+
+    async def environment_log(self, query: LogQuery) -> LogPage:
+        return await self._read(partial(reads.environment_log, query=query))
+
+    async def snapshot(self, org: str, environment: str, selector: SnapshotSelector) -> SnapshotDetail:
+        return await self._read(
+            partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector)
+        )
+
+    async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
+        return await self._read(partial(reads.artifact_by_prefix, org=org, flow=flow, prefix=fingerprint_prefix))
+
+    async def artifacts_for_commit(
+        self, org: str, commit_prefix: str, flow: str | None = None
+    ) -> list[ArtifactDetail]:
+        return await self._read(partial(reads.artifacts_for_commit, org=org, prefix=commit_prefix, flow=flow))
+
+    async def list_artifacts(
+        self, org: str, flow: str, *, limit: int, after: str | None = None
+    ) -> list[Artifact]:
+        return await self._read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
+
+    async def commit(self, org: str, sha_prefix: str) -> Commit:
+        return await self._read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
+
+    async def commit_placements(
+        self, org: str, shas: Sequence[str], *, include_past: bool = False
+    ) -> dict[str, list[CommitPlacement]]:
+        return await self._read(
+            partial(reads.commit_placements, org=org, shas=list(shas), include_past=include_past)
+        )
+
+    async def search(self, org: str, prefix: str) -> SearchResult:
+        return await self._read(partial(reads.search, org=org, prefix=prefix))
+
+    async def diff(
+        self,
+        org: str,
+        source: tuple[str, SnapshotSelector],
+        target: tuple[str, SnapshotSelector],
+    ) -> SnapshotDiff:
+        return await self._read(partial(reads.diff, org=org, source=source, target=target))
+
+    async def versions(
+        self, org: str, *, flow: str | None = None, name: str | None = None
+    ) -> list[EnvironmentVersions]:
+        return await self._read(partial(reads.versions, org=org, flow=flow, name=name))
+
+
+async def _fetch_all(tx: AsyncManagedTransaction, query: str) -> list[dict[str, object]]:
+    result = await tx.run(query)
+    return await result.data()

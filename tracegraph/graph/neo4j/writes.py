@@ -1,0 +1,216 @@
+"""Write transaction functions of the Neo4j store, each run by one `execute_write`.
+
+The driver retries a transaction function after a transient failure (a deadlock, a leader switch), so each one is
+idempotent: nodes are MERGEd on their keys, and values that must not change between attempts (now, new ids) are
+fixed by the caller before the first attempt.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph.inputs import (
+    ArtifactInput,
+    AttestationInput,
+    CommitInput,
+    CommitsInput,
+    DeploymentInput,
+    EnvironmentInput,
+    FlowInput,
+    OrgInput,
+    SnapshotInput,
+)
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org
+from tracegraph.graph.neo4j import cypher, reads, records
+from tracegraph.graph.neo4j.transaction import Tx, execute, existing, fetch
+from tracegraph.graph.views import CommitsReported, ReportedSnapshot
+from tracegraph.ingest.running_set import plan_changes
+
+
+async def create_org(tx: Tx, org: OrgInput, now: datetime) -> Org:
+    rows = await fetch(
+        tx, cypher.MERGE_ORG, name=org.name, public=org.public, description=org.description, now=now
+    )
+    return records.org(rows[0]["org"])
+
+
+async def create_flow(tx: Tx, flow: FlowInput, now: datetime) -> Flow:
+    rows = await fetch(
+        tx,
+        cypher.MERGE_FLOW,
+        org=flow.org,
+        name=flow.name,
+        description=flow.description,
+        repo_url=flow.repo_url,
+        now=now,
+    )
+    if not rows:
+        raise NotFound(f"org '{flow.org}' not found")
+    return records.flow(rows[0]["flow"])
+
+
+async def create_environment(tx: Tx, environment: EnvironmentInput, now: datetime) -> Environment:
+    rows = await fetch(
+        tx,
+        cypher.MERGE_ENVIRONMENT,
+        org=environment.org,
+        name=environment.name,
+        type=environment.type.value,
+        description=environment.description,
+        now=now,
+    )
+    if not rows:
+        raise NotFound(f"org '{environment.org}' not found")
+    return records.environment(rows[0]["environment"])
+
+
+async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequence[CommitInput]) -> int:
+    """Store commits with their ordered parents (a later duplicate in the batch wins); answer how many were not
+    reported before."""
+    latest = {commit.sha: commit for commit in commits}
+    shas = list(latest)
+    before = {row["sha"] for row in await fetch(tx, cypher.REPORTED_SHAS, org=org, shas=shas)}
+    rows = [
+        {
+            "sha": commit.sha,
+            "message": commit.message,
+            "author": commit.author,
+            "author_email": commit.author_email,
+            "timestamp": commit.timestamp,
+            "branch": commit.branch,
+            "url": commit.url,
+        }
+        for commit in latest.values()
+    ]
+    await execute(tx, cypher.UPSERT_COMMITS, org=org, repo_url=repo_url, rows=rows)
+    await execute(tx, cypher.DELETE_COMMIT_EDGES, org=org, shas=shas)
+    if repo_url is not None:
+        await execute(tx, cypher.LINK_REPOSITORY, org=org, url=repo_url, shas=shas)
+    edges = [
+        {"child": commit.sha, "parent": parent, "position": position}
+        for commit in latest.values()
+        for position, parent in enumerate(commit.parents)
+    ]
+    if edges:
+        await execute(tx, cypher.LINK_PARENTS, org=org, edges=edges)
+    await execute(tx, cypher.LINK_BUILT_FROM_COMMITS, org=org, shas=shas)
+    return len(set(shas) - before)
+
+
+async def report_commits(tx: Tx, batch: CommitsInput) -> CommitsReported:
+    (await existing(tx, batch.org)).require_org()
+    await execute(
+        tx, cypher.MERGE_REPOSITORY, org=batch.org, url=batch.repo_url, name=batch.repo_name, provider=batch.provider
+    )
+    created = await upsert_commits(tx, batch.org, batch.repo_url, batch.commits)
+    return CommitsReported(received=len(batch.commits), created=created)
+
+
+async def report_artifact(tx: Tx, artifact: ArtifactInput, now: datetime) -> Artifact:
+    (await existing(tx, artifact.org, flow=artifact.flow)).require_flow()
+    if artifact.commit is not None:
+        if artifact.repo_url is not None:
+            await execute(tx, cypher.MERGE_REPOSITORY, org=artifact.org, url=artifact.repo_url, name=None, provider=None)
+        await upsert_commits(tx, artifact.org, artifact.repo_url, [artifact.commit])
+    key = {"org": artifact.org, "flow": artifact.flow, "fingerprint": artifact.fingerprint}
+    await execute(
+        tx,
+        cypher.UPSERT_ARTIFACT,
+        **key,
+        name=artifact.name,
+        created_at=artifact.created_at or now,
+        build_url=artifact.build_url,
+        commit_url=artifact.commit_url,
+        git_commit=artifact.git_commit or (artifact.commit.sha if artifact.commit else None),
+    )
+    await execute(tx, cypher.RELINK_BUILT_FROM, **key)
+    found = await reads.artifacts_by_key(tx, artifact.org, [(artifact.flow, artifact.fingerprint)])
+    return found[(artifact.flow, artifact.fingerprint)].artifact
+
+
+async def report_deployment(tx: Tx, deployment: DeploymentInput, now: datetime) -> Deployment:
+    found = await existing(
+        tx,
+        deployment.org,
+        flow=deployment.flow,
+        environment=deployment.environment,
+        fingerprint=deployment.fingerprint,
+    )
+    found.require_artifact()
+    found.require_environment()
+    await execute(tx, cypher.LOCK_FLOW, org=deployment.org, flow=deployment.flow)
+    rows = await fetch(
+        tx,
+        cypher.CREATE_DEPLOYMENT,
+        org=deployment.org,
+        flow=deployment.flow,
+        fingerprint=deployment.fingerprint,
+        environment=deployment.environment,
+        reported_at=deployment.reported_at or now,
+        user=deployment.user,
+        description=deployment.description,
+    )
+    return records.deployment(rows[0]["deployment"])
+
+
+async def report_snapshot(tx: Tx, report: SnapshotInput, now: datetime) -> ReportedSnapshot:
+    scope = {"org": report.org, "environment": report.environment}
+    if not await fetch(tx, cypher.LOCK_ENVIRONMENT, **scope):
+        (await existing(tx, report.org, environment=report.environment)).require_environment()
+    state = (await fetch(tx, cypher.LATEST_STATE, **scope))[0]
+    env = records.environment(state["environment"])
+    latest = env.latest_index
+    reported_at = report.reported_at or now
+    if latest:
+        latest_snapshot = records.snapshot(state["snapshot"])
+        if report.reported_at is not None and reported_at < latest_snapshot.reported_at:
+            raise InvalidInput(
+                "reported_at",
+                f"must not be earlier than the latest snapshot #{latest} "
+                f"({latest_snapshot.reported_at.isoformat()})",
+            )
+        reported_at = max(reported_at, latest_snapshot.reported_at)
+    current = {run.fingerprint: run for run in (records.open_run(row) for row in state["runs"])}
+    changes = plan_changes(current, report.artifacts)
+    if latest and not changes.changed:
+        await execute(tx, cypher.TOUCH_ENVIRONMENT, **scope, reported_at=reported_at)
+        return ReportedSnapshot(snapshot=latest_snapshot, changed=False, events=())
+    index = latest + 1
+    opened = [run.fingerprint for run in changes.open]
+    await execute(tx, cypher.MERGE_DIGESTS, org=report.org, fingerprints=opened)
+    rows = await fetch(tx, cypher.CREATE_SNAPSHOT, **scope, index=index, reported_at=reported_at)
+    if changes.close:
+        await execute(tx, cypher.CLOSE_RUNS, **scope, index=index, fingerprints=list(changes.close))
+    if changes.open:
+        runs = [{"fingerprint": run.fingerprint, "name": run.name, "instances": run.instances} for run in changes.open]
+        await execute(tx, cypher.OPEN_RUNS, **scope, index=index, runs=runs)
+    env = env.model_copy(update={"latest_index": index})
+    return ReportedSnapshot(
+        snapshot=records.snapshot(rows[0]["snapshot"]),
+        changed=True,
+        events=(await reads.events(tx, env, [index]))[index],
+    )
+
+
+async def attest(tx: Tx, attestation: AttestationInput, now: datetime, id: str) -> Attestation:
+    (
+        await existing(tx, attestation.org, flow=attestation.flow, fingerprint=attestation.fingerprint)
+    ).require_artifact()
+    rows = await fetch(
+        tx,
+        cypher.CREATE_ATTESTATION,
+        org=attestation.org,
+        id=id,
+        flow=attestation.flow,
+        fingerprint=attestation.fingerprint,
+        type=attestation.type,
+        name=attestation.name,
+        compliant=attestation.compliant,
+        reported_at=attestation.reported_at or now,
+        url=attestation.url,
+        data=json.dumps(attestation.data, default=str),
+    )
+    return records.attestation(rows[0]["attestation"])
