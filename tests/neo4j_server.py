@@ -123,6 +123,8 @@ class Neo4jTestServer:
         if self._reader is not None:
             self._reader.join(timeout=5)
             self._reader = None
+        if proc is not None and proc.stdout is not None:
+            proc.stdout.close()
         self.uri = ""
         self._cleanup_dir()
 

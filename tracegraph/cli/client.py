@@ -1,0 +1,69 @@
+"""The CLI's GraphQL client: one POST per request, retries for network errors and 5xx, errors as one line."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+RETRIES = 3
+BACKOFF_SECONDS = 0.5
+TIMEOUT_SECONDS = 60.0
+
+
+class CliError(Exception):
+    """Printed as one line on stderr; the command exits non-zero."""
+
+
+class GraphQLClient:
+    def __init__(self, host: str, *, token: str | None = None, transport: httpx.BaseTransport | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.endpoint = host.rstrip("/") + "/graphql"
+        self._http = httpx.Client(headers=headers, timeout=TIMEOUT_SECONDS, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> GraphQLClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run `query` and answer its `data`; GraphQL errors become one `CliError`."""
+        response = self._post({"query": query, "variables": variables or {}})
+        try:
+            body = response.json()
+        except ValueError:
+            raise CliError(f"{self.endpoint} answered HTTP {response.status_code} without JSON") from None
+        if body.get("errors"):
+            raise CliError(_describe(body["errors"][0]))
+        if response.status_code >= 400:
+            raise CliError(f"{self.endpoint} answered HTTP {response.status_code}")
+        data: dict[str, Any] = body.get("data") or {}
+        return data
+
+    def _post(self, payload: dict[str, Any]) -> httpx.Response:
+        for attempt in range(RETRIES + 1):
+            try:
+                response = self._http.post(self.endpoint, json=payload)
+            except httpx.TransportError as error:
+                if attempt == RETRIES:
+                    raise CliError(f"cannot reach {self.endpoint}: {error}") from None
+            else:
+                if response.status_code < 500 or attempt == RETRIES:
+                    return response
+            time.sleep(BACKOFF_SECONDS * 2**attempt)
+        raise AssertionError("unreachable")
+
+
+def _describe(error: dict[str, Any]) -> str:
+    extensions = error.get("extensions") or {}
+    message = str(error.get("message", "unknown error"))
+    candidates = extensions.get("candidates")
+    if candidates:
+        message += " (candidates: " + ", ".join(candidates) + ")"
+    code = extensions.get("code")
+    return f"{message} [{code}]" if code else message

@@ -1,0 +1,103 @@
+"""`tracegraph log env ENV`: an environment's changes, newest first, as the tutorial shows them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from tracegraph.cli import table
+from tracegraph.cli.client import CliError
+from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.timefmt import rfc1123
+
+app = typer.Typer(help="Show the history of an environment.", no_args_is_help=True)
+
+LATEST_INDEX = """
+query LatestIndex($org: String!, $env: String!) { environment(org: $org, name: $env) { latestIndex } }
+"""
+LOG = """
+query Log($org: String!, $env: String!, $interval: String, $first: Int, $oldestFirst: Boolean!) {
+  environment(org: $org, name: $env) {
+    name
+    snapshots(interval: $interval, first: $first, oldestFirst: $oldestFirst) {
+      totalCount
+      nodes {
+        index
+        reportedAt
+        events {
+          type description fingerprint name
+          artifacts { name flow { name } gitCommit }
+          deployments { number }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def page_interval(latest: int, page: int, limit: int, reverse: bool) -> str | None:
+    """Page N of `limit` snapshots, newest first (oldest first with `reverse`), as an index interval."""
+    if reverse:
+        low = (page - 1) * limit + 1
+        return f"{low}..{min(latest, low + limit - 1)}" if low <= latest else None
+    high = latest - (page - 1) * limit
+    return f"{max(1, high - limit + 1)}..{high}" if high >= 1 else None
+
+
+def log_rows(snapshots: list[dict[str, Any]]) -> list[list[str]]:
+    rows = [["SNAPSHOT", "EVENT", "FLOW", "DEPLOYMENTS"]]
+    for position, snapshot in enumerate(snapshots):
+        number = f"#{snapshot['index']}"
+        reported = f"Reported at: {rfc1123(snapshot['reportedAt'])}"
+        if not snapshot["events"]:
+            rows += [[number, "No changes to what is running.", "", ""], ["", reported, "", ""]]
+        for event in snapshot["events"]:
+            flows = " ".join(sorted({artifact["flow"]["name"] for artifact in event["artifacts"]}))
+            deployments = " ".join(f"#{deployment['number']}" for deployment in event["deployments"])
+            rows += [
+                [number, f"Artifact: {event['name']}", flows, deployments],
+                ["", f"Fingerprint: {event['fingerprint']}", "", ""],
+                ["", f"Description: {event['description']}", "", ""],
+                ["", reported, "", ""],
+            ]
+            number = ""
+            rows.append(["", "", "", ""])
+        if not snapshot["events"] and position < len(snapshots) - 1:
+            rows.append(["", "", "", ""])
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+@app.command("env")
+@fails_cleanly
+def log_env(
+    ctx: typer.Context,
+    environment: Annotated[str, typer.Argument(help="The environment's name.")],
+    interval: Annotated[str | None, typer.Option(help="Snapshot numbers, e.g. 176..177, 176.. or ..177.")] = None,
+    page: Annotated[int, typer.Option(min=1, help="Page number, newest page first.")] = 1,
+    page_limit: Annotated[int, typer.Option(min=1, max=100, help="Snapshots per page.")] = 15,
+    reverse: Annotated[bool, typer.Option(help="Oldest first.")] = False,
+) -> None:
+    """List an environment's snapshots with what started, stopped or scaled in each."""
+    settings = options(ctx)
+    org = settings.require_org()
+    with client(ctx) as graphql:
+        if interval is None:
+            latest = graphql.execute(LATEST_INDEX, {"org": org, "env": environment})["environment"]["latestIndex"]
+            interval = page_interval(latest, page, page_limit, reverse)
+            if interval is None:
+                raise CliError(f"page {page} is past the last snapshot of {environment} (#{latest})")
+        data = graphql.execute(
+            LOG, {"org": org, "env": environment, "interval": interval, "first": 100, "oldestFirst": reverse}
+        )
+    if settings.output is Output.JSON:
+        emit_json(data)
+        return
+    snapshots = data["environment"]["snapshots"]["nodes"]
+    if not snapshots:
+        typer.echo(f"No snapshots of {environment} in {interval}.")
+        return
+    typer.echo(table.render(log_rows(snapshots)))
