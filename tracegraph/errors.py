@@ -4,6 +4,8 @@
      ├── InvalidInput   the caller sent something that breaks a rule (names the field and the rule)
      ├── NotFound       the thing asked for does not exist (or is not visible to the caller)
      ├── Conflict       the write contradicts what is stored
+     ├── Unauthenticated  no valid token (missing, unknown, expired or revoked) — nothing else is revealed
+     ├── Forbidden      the caller may see the org but their role does not allow the operation
      └── Unavailable    the store cannot be reached
 
 Anything else is a bug: the API masks it and logs it once.
@@ -42,6 +44,14 @@ class NotFound(TracegraphError):
 
 class Conflict(TracegraphError):
     code = "CONFLICT"
+
+
+class Unauthenticated(TracegraphError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(TracegraphError):
+    code = "FORBIDDEN"
 
 
 class Unavailable(TracegraphError):

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: SecretStr | None = None
     neo4j_database: str | None = None
+    demo: bool = Field(
+        default=False, description="Load the seed tutorial's cyber-dojo org at start-up (skipped when it is there)."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -38,6 +41,12 @@ class Settings(BaseSettings):
         default=16 * 1024 * 1024,
         ge=1024,
         description="Largest HTTP request body; 16 MiB fits a 10,000-artifact snapshot report.",
+    )
+    max_item_lookups: int = Field(
+        default=50,
+        ge=1,
+        description="Most per-item store calls one request may make where the store answers one item at a time "
+        "(an artifact's history, a commit's own artifacts, a snapshot by number); lists themselves batch.",
     )
     parser_cache_size: int = Field(default=256, ge=1, description="Parsed documents kept (LRU) across requests.")
     validation_cache_size: int = Field(default=256, ge=1, description="Validation results kept (LRU) across requests.")

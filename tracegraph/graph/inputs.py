@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracegraph.errors import InvalidInput
+from tracegraph.graph.model import Role
 from tracegraph.graph.rules import (
     Fingerprint,
     Instances,
@@ -164,6 +173,16 @@ class AttestationInput(Input):
         if len(json.dumps(data, default=str)) > MAX_ATTESTATION_DATA_BYTES:
             raise ValueError(f"must serialise to at most {MAX_ATTESTATION_DATA_BYTES} bytes of JSON")
         return data
+
+
+class TokenInput(Input):
+    """A new API token of `org`; the store keeps `secret_hash`, never the secret."""
+
+    org: Name
+    role: Role
+    name: Label = "token"
+    expires_at: Timestamp | None = None
+    secret_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 ArtifactInput.model_rebuild()

@@ -123,5 +123,28 @@ class Attestation(Node):
     data: dict[str, Any]
 
 
+class Role(StrEnum):
+    """What a token may do in its org: read; also report; also administer (flows, environments, tokens)."""
+
+    READER = "reader"
+    WRITER = "writer"
+    ADMIN = "admin"
+
+
+class Token(Node):
+    """An API token as stored: never its secret, only what identifies and limits it."""
+
+    org: str
+    id: str
+    name: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
 def artifact_state(compliance: list[bool]) -> ArtifactState:
     return ArtifactState.COMPLIANT if all(compliance) else ArtifactState.NON_COMPLIANT

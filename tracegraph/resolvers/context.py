@@ -17,4 +17,4 @@ class Context:
 
     def __post_init__(self) -> None:
         # New loaders per request: their caches must never outlive one request (no stale reads, no shared memory).
-        self.loaders = Loaders(self.store)
+        self.loaders = Loaders(self.store, max_item_lookups=self.settings.max_item_lookups)

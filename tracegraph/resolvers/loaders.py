@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 
 from strawberry.dataloader import DataLoader
 
-from tracegraph.errors import NotFound
+from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph.model import Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
@@ -21,9 +22,17 @@ PlacementKey = tuple[str, str, bool]  # (org, full sha, include_past)
 ArtifactKey = tuple[str, str, str]  # (org, flow, fingerprint)
 
 
+class LimitExceeded(InvalidInput):
+    """The query is too expensive as written; `field` names the GraphQL field that asked for too much."""
+
+    code = "LIMIT_EXCEEDED"
+
+
 class Loaders:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, *, max_item_lookups: int) -> None:
         self._store = store
+        self._lookups_left = max_item_lookups
+        self._max_item_lookups = max_item_lookups
         self.snapshot: DataLoader[SnapshotKey, SnapshotDetail] = DataLoader(self._load_snapshots)
         self.environment: DataLoader[NameKey, Environment] = DataLoader(self._load_environments)
         self.flow: DataLoader[NameKey, Flow] = DataLoader(self._load_flows)
@@ -39,11 +48,25 @@ class Loaders:
         by_index = SnapshotSelector(kind=SelectorKind.INDEX, value=detail.snapshot.index)
         self.snapshot.prime((org, name, by_index), detail)
 
+    def _spend(self, what: str) -> LimitExceeded | None:
+        """Per-item calls are bounded per request, so no query can cost a round trip per list item unchecked."""
+        if self._lookups_left <= 0:
+            return LimitExceeded(
+                what,
+                f"this query needs more than {self._max_item_lookups} separate lookups ({what} of many items); ask "
+                "for it on fewer items, e.g. one `artifact(...)` at a time (limit set by TRACEGRAPH_MAX_ITEM_LOOKUPS)",
+            )
+        self._lookups_left -= 1
+        return None
+
     async def _load_snapshots(self, keys: list[SnapshotKey]) -> Sequence[SnapshotDetail | BaseException]:
         # The store answers one snapshot per call; keys here are distinct snapshots named by a query (bounded by
         # its size, not by list sizes in the data).
         answers: list[SnapshotDetail | BaseException] = []
         for org, environment, selector in keys:
+            if refused := self._spend("snapshot"):
+                answers.append(refused)
+                continue
             try:
                 detail = await self._store.snapshot(org, environment, selector)
             except NotFound as error:
@@ -59,10 +82,8 @@ class Loaders:
         found: dict[NameKey, Environment] = {}
         for org, names in _group(keys).items():
             if len(names) == 1:
-                try:
+                with suppress(NotFound):
                     found[(org, names[0])] = await self._store.get_environment(org, names[0])
-                except NotFound:
-                    pass
             else:
                 found.update({(org, env.name): env for env in await self._store.list_environments(org)})
         return [found.get(key) or NotFound(f"environment '{key[1]}' not found in org '{key[0]}'") for key in keys]
@@ -71,10 +92,8 @@ class Loaders:
         found: dict[NameKey, Flow] = {}
         for org, names in _group(keys).items():
             if len(names) == 1:
-                try:
+                with suppress(NotFound):
                     found[(org, names[0])] = await self._store.get_flow(org, names[0])
-                except NotFound:
-                    pass
             else:
                 found.update({(org, flow.name): flow for flow in await self._store.list_flows(org)})
         return [found.get(key) or NotFound(f"flow '{key[1]}' not found in org '{key[0]}'") for key in keys]
@@ -92,14 +111,21 @@ class Loaders:
     async def _load_artifacts(self, keys: list[ArtifactKey]) -> Sequence[ArtifactDetail | BaseException]:
         answers: list[ArtifactDetail | BaseException] = []
         for org, flow, fingerprint in keys:
+            if refused := self._spend("history"):  # also deployments, attestations, placements
+                answers.append(refused)
+                continue
             try:
                 answers.append(await self._store.artifact(org, flow, fingerprint))
             except NotFound as error:
                 answers.append(error)
         return answers
 
-    async def _load_commit_artifacts(self, keys: list[NameKey]) -> Sequence[list[ArtifactDetail]]:
-        return [await self._store.artifacts_for_commit(org, sha) for org, sha in keys]
+    async def _load_commit_artifacts(self, keys: list[NameKey]) -> Sequence[list[ArtifactDetail] | BaseException]:
+        answers: list[list[ArtifactDetail] | BaseException] = []
+        for org, sha in keys:
+            refused = self._spend("artifacts")
+            answers.append(refused or await self._store.artifacts_for_commit(org, sha))
+        return answers
 
 
 def _group(keys: list[NameKey]) -> dict[str, list[str]]:

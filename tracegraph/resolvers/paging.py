@@ -65,7 +65,9 @@ def page_args(
     before: str | None = None,
 ) -> PageArgs:
     if first is not None and last is not None:
-        raise InvalidInput("last", "cannot be combined with first; page forward with first/after or back with last/before")
+        raise InvalidInput(
+            "last", "cannot be combined with first; page forward with first/after or back with last/before"
+        )
     if last is not None or (before is not None and first is None):
         size = DEFAULT_PAGE if last is None else last
         _check_size("last", size)

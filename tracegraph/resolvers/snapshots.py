@@ -52,9 +52,14 @@ async def environment(ctx: Context, org: str, name: str, selections: Iterable[Se
 def _snapshot_selector(selections: Iterable[Selection]) -> SnapshotSelector | None:
     for selection in selections:
         if isinstance(selection, SelectedField) and selection.name == "snapshot":
-            arguments = selection.arguments
+            index, expr = selection.arguments.get("index"), selection.arguments.get("expr")
+            # Literal arguments arrive as their source text; variables as values.
+            if isinstance(index, str) and index.isdigit():
+                index = int(index)
+            if not isinstance(index, int | None) or not isinstance(expr, str | None):
+                return None
             try:
-                return selector(arguments.get("index"), arguments.get("expr"))
+                return selector(index, expr)
             except TracegraphError:
                 return None  # the field itself reports the bad argument
         if isinstance(selection, InlineFragment | FragmentSpread):

@@ -37,9 +37,7 @@ def graphql_path(field: str, *, root: str = "input") -> str:
     return ".".join(parts)
 
 
-async def _write(
-    model: type[ModelT], data: dict[str, Any], action: Callable[[ModelT], Awaitable[ResultT]]
-) -> ResultT:
+async def _write(model: type[ModelT], data: dict[str, Any], action: Callable[[ModelT], Awaitable[ResultT]]) -> ResultT:
     try:
         return await action(parse(model, data))
     except InvalidInput as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
@@ -9,27 +11,31 @@ from tracegraph.graph.model import ArtifactState as DomainArtifactState
 from tracegraph.graph.views import EventType as DomainEventType
 from tracegraph.graph.views import HistoryKind as DomainHistoryKind
 
-EnvironmentType = strawberry.enum(
+strawberry.enum(
     DomainEnvironmentType,
     name="EnvironmentType",
     description="Where an environment runs its artifacts: a Kubernetes cluster, an ECS cluster, Docker hosts, plain "
     "servers, Lambda functions, S3 buckets, Azure apps, or a logical grouping of other environments.",
 )
-EventType = strawberry.enum(
+strawberry.enum(
     DomainEventType,
     name="EventType",
     description="What happened to one fingerprint in a snapshot: it STARTED (from 0 instances), STOPPED (to 0) or "
     "SCALED (another non-zero instance count).",
 )
-ArtifactState = strawberry.enum(
+strawberry.enum(
     DomainArtifactState,
     name="ArtifactState",
     description="Compliance of an artifact: COMPLIANT when every attestation passed (at least one), NON_COMPLIANT "
     "when any failed, INCOMPLETE when none was reported yet.",
 )
-HistoryKind = strawberry.enum(
+strawberry.enum(
     DomainHistoryKind,
     name="HistoryKind",
     description="One entry of an artifact's history: CREATED (built), DEPLOYED (a deployment was reported), "
     "ATTESTED (evidence reported), STARTED or STOPPED running in an environment.",
 )
+EnvironmentType: TypeAlias = DomainEnvironmentType
+EventType: TypeAlias = DomainEventType
+ArtifactState: TypeAlias = DomainArtifactState
+HistoryKind: TypeAlias = DomainHistoryKind

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) used as a decorator is untyped without strawberry's mypy plugin, which pyproject does not load)
 """The `Node` interface: every object that can be fetched again by `node(id:)` carries an opaque global id."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from tracegraph.graph.model import (
     Flow,
     Org,
     Snapshot,
+    Token,
 )
 
 
@@ -136,4 +137,16 @@ def attestation(row: sqlite3.Row) -> Attestation:
         reported_at=from_micros(row["reported_at"]),
         url=row["url"],
         data=json.loads(row["data"]),
+    )
+
+
+def token(row: sqlite3.Row) -> Token:
+    return Token(
+        org=row["org"],
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        created_at=from_micros(row["created_at"]),
+        expires_at=_maybe_time(row["expires_at"]),
+        revoked_at=_maybe_time(row["revoked_at"]),
     )

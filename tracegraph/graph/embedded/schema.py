@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS attestations (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attestations_by_artifact ON attestations (org, flow, fingerprint);
+CREATE TABLE IF NOT EXISTS tokens (
+    org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
 -- An artifact with its state derived from its attestations (see ArtifactState).
 DROP VIEW IF EXISTS artifact_states;
 CREATE VIEW artifact_states AS

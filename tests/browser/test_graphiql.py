@@ -1,0 +1,110 @@
+"""GraphiQL in a real browser, offline: headless Chromium (Debian's `chromium` package) driven by Playwright opens
+`/graphql` on a real uvicorn server, runs a query and sees the answer — with every request leaving 127.0.0.1
+refused, so a CDN dependency would fail the test.
+
+Needs `/usr/bin/chromium` (install with `apt-get install -y chromium`) and the GraphiQL bundle (`npm ci && npm run
+build`, or any `pip install` of the package with npm present). Either missing fails the test with that message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from playwright.async_api import Request, Route, async_playwright
+
+from tracegraph.app import GRAPHIQL_BUNDLE, create_app
+from tracegraph.settings import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+QUERY = "{ orgs { name public } }"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def server(tmp_path: Path) -> AsyncIterator[str]:
+    """The app on a real uvicorn server with its own embedded store, answering on 127.0.0.1."""
+    port = free_port()
+    app = create_app(Settings(data_dir=tmp_path / "data", neo4j_uri=None))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    running = uvicorn.Server(config)
+    task = asyncio.create_task(running.serve())
+    for _ in range(200):
+        if running.started:
+            break
+        await asyncio.sleep(0.05)
+    assert running.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        await task
+
+
+def require_browser_and_bundle() -> None:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `apt-get install -y chromium`")
+    if not GRAPHIQL_BUNDLE.is_file():
+        pytest.fail(f"{GRAPHIQL_BUNDLE} is missing: build GraphiQL with `npm ci && npm run build`")
+
+
+async def test_graphiql_runs_a_query_offline(server: str) -> None:
+    require_browser_and_bundle()
+
+    import httpx
+
+    async with httpx.AsyncClient(base_url=server) as client:
+        created = await client.post(
+            "/graphql",
+            json={"query": 'mutation { createOrg(input: {name: "cyber-dojo", public: true}) { org { name } } }'},
+        )
+        assert created.status_code == 200, created.text
+        assert "errors" not in created.json(), created.text
+
+    refused: list[str] = []
+    page_errors: list[str] = []
+    local = urlsplit(server).netloc
+
+    async def only_local(route: Route, request: Request) -> None:
+        if urlsplit(request.url).netloc == local or request.url.startswith("data:"):
+            await route.continue_()
+        else:
+            refused.append(request.url)
+            await route.abort("internetdisconnected")
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # Belt and braces: name resolution fails for any host but the loopback, too.
+            args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+        )
+        try:
+            context = await browser.new_context()
+            await context.route("**/*", only_local)
+            page = await context.new_page()
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            await page.goto(f"{server}/graphql?query={quote(QUERY)}")
+            await page.wait_for_selector(".graphiql-container", timeout=30_000)
+            await page.click(".graphiql-execute-button")
+            response = page.locator(".graphiql-response")
+            await response.get_by_text('"cyber-dojo"').wait_for(timeout=30_000)
+            text = await response.inner_text()
+        finally:
+            await browser.close()
+
+    assert '"orgs"' in text
+    assert '"public": true' in text
+    assert refused == [], f"GraphiQL reached beyond the machine: {refused}"
+    assert page_errors == []

@@ -1,0 +1,96 @@
+"""How failures reach GraphQL clients.
+
+- Expected failures (`TracegraphError`) keep their message and carry `extensions.code` — BAD_USER_INPUT (with
+  `field` and, for an ambiguous prefix, `candidates`), NOT_FOUND, CONFLICT, UNAVAILABLE.
+- Request errors keep graphql-core's message, with a code: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+  BAD_USER_INPUT (malformed variables), LIMIT_EXCEEDED (with `setting`, the TRACEGRAPH_* variable that sets it).
+- Anything else is a bug: masked as "Unexpected error." (code INTERNAL_SERVER_ERROR) and logged once with its
+  traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, ExecutionResult
+
+from tracegraph.errors import InvalidInput, TracegraphError
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED = "Unexpected error."
+
+_LIMITS = (
+    (re.compile(r"exceeds maximum operation depth"), "TRACEGRAPH_MAX_QUERY_DEPTH"),
+    (re.compile(r"Document contains more than \d+ tokens"), "TRACEGRAPH_MAX_QUERY_TOKENS"),
+    (re.compile(r"aliases found\. Allowed"), "TRACEGRAPH_MAX_ALIASES"),
+)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Raised while resolving a field by something other than a `TracegraphError`."""
+    if isinstance(error.original_error, TracegraphError):
+        return False
+    return error.path is not None or (
+        error.original_error is not None and not isinstance(error.original_error, GraphQLError | ValueError)
+    )
+
+
+class TracegraphSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        # Shaped here rather than in an extension: errors raised while parsing (e.g. the token limit) leave the
+        # extensions' operation hooks before the result exists.
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [shape(error) for error in result.errors]
+        return result
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Strawberry logs every error; expected ones are answers, not incidents. Log only bugs, once each.
+        for error in errors:
+            if is_unexpected(error):
+                logger.error(
+                    "Unexpected error resolving %s",
+                    ".".join(str(part) for part in error.path or ()) or "the request",
+                    exc_info=error.original_error or error,
+                )
+
+
+def shape(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, TracegraphError):
+        extensions: dict[str, object] = {"code": original.code}
+        if isinstance(original, InvalidInput):
+            extensions["field"] = original.field
+            if original.code == "LIMIT_EXCEEDED":
+                extensions["setting"] = "TRACEGRAPH_MAX_ITEM_LOOKUPS"
+            if original.candidates:
+                extensions["candidates"] = list(original.candidates)
+        return _copy(error, original.message, extensions)
+    if is_unexpected(error):
+        return _copy(error, UNEXPECTED, {"code": "INTERNAL_SERVER_ERROR"})
+    message = error.message
+    for pattern, setting in _LIMITS:
+        if pattern.search(message):
+            return _copy(error, f"{message} (limit set by {setting})", {"code": "LIMIT_EXCEEDED", "setting": setting})
+    if message.startswith("Syntax Error"):
+        return _copy(error, message, {"code": "GRAPHQL_PARSE_FAILED"})
+    if message.startswith("Variable '$"):
+        return _copy(error, message, {"code": "BAD_USER_INPUT"})
+    return _copy(error, message, {"code": "GRAPHQL_VALIDATION_FAILED"})
+
+
+def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), **extensions},
+    )

@@ -1,0 +1,145 @@
+"""Mutation inputs. They carry plain GraphQL scalars; every rule (formats, lengths, caps) is checked once by the graph
+layer's pydantic models, whose error names the offending field (e.g. `input.artifacts.3.fingerprint`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from tracegraph.graph.inputs import MAX_ATTESTATION_DATA_BYTES, MAX_COMMITS_PER_BATCH, MAX_PARENTS, MAX_RUNNING
+from tracegraph.graph.rules import FINGERPRINT_RULE, NAME_RULE, SHA_RULE
+from tracegraph.schema.enums import EnvironmentType
+
+NAME = f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}."
+FINGERPRINT = f"The artifact's SHA-256 fingerprint: {FINGERPRINT_RULE.removeprefix('a SHA-256 fingerprint: ')}."
+SHA = f"{SHA_RULE[0].upper()}{SHA_RULE[1:]}."
+TEXT = "Free text, at most 10,000 characters."
+URL = "An http or https URL, at most 2,048 characters."
+TIME = "ISO 8601 with a time zone, e.g. 2022-09-06T14:52:28Z."
+LABEL = "1-200 printable characters."
+
+
+def field(description: str, default: Any = None) -> Any:
+    return strawberry.field(description=description, default=default)
+
+
+@strawberry.input(description="Create an org, or update its description and visibility.")
+class CreateOrgInput:
+    name: str = strawberry.field(description=f"The org's name. {NAME}")
+    public: bool = field("Whether any authenticated caller may read it.", False)
+    description: str | None = field(TEXT)
+
+
+@strawberry.input(description="Create a flow, or update it.")
+class CreateFlowInput:
+    org: str = strawberry.field(description="The org, which must exist.")
+    name: str = strawberry.field(description=f"The flow's name. {NAME}")
+    description: str | None = field(TEXT)
+    repo_url: str | None = field(f"The source repository. {URL}")
+
+
+@strawberry.input(description="Create an environment, or update it.")
+class CreateEnvironmentInput:
+    org: str = strawberry.field(description="The org, which must exist.")
+    name: str = strawberry.field(description=f"The environment's name. {NAME}")
+    type: EnvironmentType = strawberry.field(description="What kind of environment it is.")
+    description: str | None = field(TEXT)
+
+
+@strawberry.input(description="A git commit with its parents.")
+class CommitInput:
+    sha: str = strawberry.field(description=SHA)
+    parents: list[str] | None = field(f"Parent shas in git's order; at most {MAX_PARENTS}.")
+    message: str | None = field(f"The commit message. {TEXT}")
+    author: str | None = field(f"The author's name. {LABEL}")
+    author_email: str | None = field(f"The author's e-mail address. {LABEL}")
+    timestamp: datetime | None = field(f"When it was authored. {TIME}")
+    branch: str | None = field(f"The branch. {LABEL}")
+    url: str | None = field(f"A link to the commit. {URL}")
+
+
+@strawberry.input(description="Report a build: artifact `fingerprint` of `flow`, built from `gitCommit`. Idempotent.")
+class ReportArtifactInput:
+    org: str = strawberry.field(description="The org.")
+    flow: str = strawberry.field(description="The flow, which must exist.")
+    fingerprint: str = strawberry.field(description=FINGERPRINT)
+    name: str = strawberry.field(description="The artifact's name, e.g. an image name; 1-512 printable characters.")
+    git_commit: str | None = field(f"The commit it was built from. {SHA}")
+    commit_url: str | None = field(f"A link to that commit. {URL}")
+    build_url: str | None = field(f"A link to the CI build. {URL}")
+    created_at: datetime | None = field(f"When it was built (default: now). {TIME}")
+    commit: CommitInput | None = field("The commit's details, so they need no separate report; sha = gitCommit.")
+    repo_url: str | None = field(f"The repository of `commit`. {URL}")
+
+
+@strawberry.input(description="Report git history for one repository, in bulk. Idempotent.")
+class ReportCommitsInput:
+    org: str = strawberry.field(description="The org.")
+    repo_url: str = strawberry.field(description=f"The repository. {URL}")
+    repo_name: str | None = field(f"Its display name. {LABEL}")
+    provider: str | None = field(f"Its host, e.g. github. {LABEL}")
+    commits: list[CommitInput] = strawberry.field(
+        description=f"1 to {MAX_COMMITS_PER_BATCH:,} commits; parents may come before or after their children."
+    )
+
+
+@strawberry.input(description="Report that a pipeline deployed an artifact to an environment.")
+class ReportDeploymentInput:
+    org: str = strawberry.field(description="The org.")
+    flow: str = strawberry.field(description="The artifact's flow.")
+    fingerprint: str = strawberry.field(description=f"{FINGERPRINT} The artifact must be reported.")
+    environment: str = strawberry.field(description="The environment, which must exist.")
+    user: str | None = field(f"Who deployed. {LABEL}")
+    description: str | None = field(TEXT)
+    reported_at: datetime | None = field(f"When (default: now). {TIME}")
+
+
+@strawberry.input(description="One fingerprint running in an environment.")
+class RunningArtifactInput:
+    fingerprint: str = strawberry.field(description=FINGERPRINT)
+    name: str = strawberry.field(description="The name observed in the environment; 1-512 printable characters.")
+    instances: int = field("How many instances run: 1 to 1,000,000.", 1)
+
+
+@strawberry.input(
+    description="Report an environment's complete running set. Makes snapshot N+1 only when the set changed "
+    "(fingerprints or instance counts)."
+)
+class ReportSnapshotInput:
+    org: str = strawberry.field(description="The org.")
+    environment: str = strawberry.field(description="The environment, which must exist.")
+    artifacts: list[RunningArtifactInput] = strawberry.field(
+        description=f"Everything running, each fingerprint once; at most {MAX_RUNNING:,}. Empty: nothing runs."
+    )
+    reported_at: datetime | None = field(f"When it was observed (default: now); not before the latest snapshot. {TIME}")
+
+
+@strawberry.input(description="Attach evidence to an artifact.")
+class AttestInput:
+    org: str = strawberry.field(description="The org.")
+    flow: str = strawberry.field(description="The artifact's flow.")
+    fingerprint: str = strawberry.field(description=f"{FINGERPRINT} The artifact must be reported.")
+    type: str = strawberry.field(description=f"Its type, e.g. generic, junit, snyk. {NAME}")
+    name: str = strawberry.field(description=f"Its name within the artifact, e.g. unit-tests. {NAME}")
+    compliant: bool = strawberry.field(description="Whether the evidence passed.")
+    url: str | None = field(f"A link to the evidence. {URL}")
+    data: JSON | None = field(f"The evidence's data: a JSON object of at most {MAX_ATTESTATION_DATA_BYTES:,} bytes.")
+    reported_at: datetime | None = field(f"When (default: now). {TIME}")
+
+
+def to_data(value: Any) -> Any:
+    """A GraphQL input as plain data with the graph layer's field names; absent and null fields are left out so the
+    pydantic models apply their defaults."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            item.name: to_data(getattr(value, item.name))
+            for item in dataclasses.fields(value)
+            if getattr(value, item.name) is not None
+        }
+    if isinstance(value, list):
+        return [to_data(item) for item in value]
+    return value

@@ -1,0 +1,99 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) used as a decorator is untyped without strawberry's mypy plugin, which pyproject does not load)
+"""Root mutation fields: one input object each, a payload back. Each is one store transaction; on any error nothing
+is written."""
+
+from __future__ import annotations
+
+import strawberry
+
+from tracegraph.resolvers import writes
+from tracegraph.schema.info import Info
+from tracegraph.schema.inputs import (
+    AttestInput,
+    CreateEnvironmentInput,
+    CreateFlowInput,
+    CreateOrgInput,
+    ReportArtifactInput,
+    ReportCommitsInput,
+    ReportDeploymentInput,
+    ReportSnapshotInput,
+    to_data,
+)
+from tracegraph.schema.payloads import (
+    AttestPayload,
+    CreateEnvironmentPayload,
+    CreateFlowPayload,
+    CreateOrgPayload,
+    ReportArtifactPayload,
+    ReportCommitsPayload,
+    ReportDeploymentPayload,
+    ReportSnapshotPayload,
+)
+from tracegraph.schema.types.artifact import Artifact
+from tracegraph.schema.types.attestation import Attestation
+from tracegraph.schema.types.deployment import Deployment
+from tracegraph.schema.types.environment import Environment
+from tracegraph.schema.types.event import Event
+from tracegraph.schema.types.flow import Flow
+from tracegraph.schema.types.org import Org
+from tracegraph.schema.types.snapshot import Snapshot
+
+
+@strawberry.type(description="Writes: what integrations report.")
+class Mutation:
+    @strawberry.mutation(description="Create an org, or update it (its creation time is kept).")
+    async def create_org(self, info: Info, input: CreateOrgInput) -> CreateOrgPayload:
+        return CreateOrgPayload(org=Org.of(await writes.create_org(info.context, to_data(input))))
+
+    @strawberry.mutation(description="Create a flow in an existing org, or update it.")
+    async def create_flow(self, info: Info, input: CreateFlowInput) -> CreateFlowPayload:
+        return CreateFlowPayload(flow=Flow.of(await writes.create_flow(info.context, to_data(input))))
+
+    @strawberry.mutation(description="Create an environment in an existing org, or update it.")
+    async def create_environment(
+        self,
+        info: Info,
+        input: CreateEnvironmentInput,
+    ) -> CreateEnvironmentPayload:
+        found = await writes.create_environment(info.context, to_data(input))
+        return CreateEnvironmentPayload(environment=Environment.of(found))
+
+    @strawberry.mutation(
+        description="Report a build (upsert by flow and fingerprint); creates the commit when its details ride along."
+    )
+    async def report_artifact(self, info: Info, input: ReportArtifactInput) -> ReportArtifactPayload:
+        return ReportArtifactPayload(
+            artifact=Artifact.of_model(await writes.report_artifact(info.context, to_data(input)))
+        )
+
+    @strawberry.mutation(description="Report git history in bulk (upsert; re-reporting creates nothing).")
+    async def report_commits(self, info: Info, input: ReportCommitsInput) -> ReportCommitsPayload:
+        reported = await writes.report_commits(info.context, to_data(input))
+        return ReportCommitsPayload(received=reported.received, created=reported.created)
+
+    @strawberry.mutation(description="Report a deployment; numbered per flow (1, 2, 3…).")
+    async def report_deployment(
+        self,
+        info: Info,
+        input: ReportDeploymentInput,
+    ) -> ReportDeploymentPayload:
+        found = await writes.report_deployment(info.context, to_data(input))
+        return ReportDeploymentPayload(deployment=Deployment.of(found))
+
+    @strawberry.mutation(
+        description="Report an environment's running set. Snapshot N+1 when it changed; otherwise the latest "
+        "snapshot with `changed: false`. Reports to one environment are serialised."
+    )
+    async def report_snapshot(self, info: Info, input: ReportSnapshotInput) -> ReportSnapshotPayload:
+        reported = await writes.report_snapshot(info.context, to_data(input))
+        org, environment = reported.snapshot.org, reported.snapshot.environment
+        return ReportSnapshotPayload(
+            snapshot=Snapshot.of_model(reported.snapshot, reported.events if reported.changed else None),
+            changed=reported.changed,
+            events=[Event.of(event, org, environment) for event in reported.events],
+        )
+
+    @strawberry.mutation(description="Attach evidence to a reported artifact.")
+    async def attest(self, info: Info, input: AttestInput) -> AttestPayload:
+        return AttestPayload(attestation=Attestation.of(await writes.attest(info.context, to_data(input))))

@@ -1,0 +1,1 @@
+"""Output types of the schema, one noun per module."""

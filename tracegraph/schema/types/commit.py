@@ -1,0 +1,122 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) used as a decorator is untyped without strawberry's mypy plugin, which pyproject does not load)
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from tracegraph.graph import model
+from tracegraph.resolvers import artifacts as artifact_resolvers
+from tracegraph.resolvers import commits as commit_resolvers
+from tracegraph.schema.info import Info
+from tracegraph.schema.node import Node
+
+if TYPE_CHECKING:
+    from tracegraph.schema.types.artifact import Artifact
+    from tracegraph.schema.types.commit_placement import CommitPlacement
+
+ArtifactRef = Annotated["Artifact", strawberry.lazy("tracegraph.schema.types.artifact")]
+CommitPlacementRef = Annotated["CommitPlacement", strawberry.lazy("tracegraph.schema.types.commit_placement")]
+
+
+@strawberry.type(description="A git commit. Commits known only as an artifact's sha have no message or author.")
+class Commit(Node):
+    commit: strawberry.Private[model.Commit]
+
+    def node_key(self) -> str:
+        return f"{self.commit.org}/{self.commit.sha}"
+
+    @classmethod
+    def of(cls, commit: model.Commit) -> Commit:
+        return cls(commit=commit)
+
+    @classmethod
+    def bare(cls, org: str, sha: str, *, url: str | None = None) -> Commit:
+        return cls(
+            commit=model.Commit(
+                org=org,
+                sha=sha,
+                message="",
+                author=None,
+                author_email=None,
+                timestamp=None,
+                branch=None,
+                url=url,
+                repo_url=None,
+                parents=(),
+            )
+        )
+
+    @strawberry.field(description="The full sha: 40 lower-case hexadecimal characters.")
+    def sha(self) -> str:
+        return self.commit.sha
+
+    @strawberry.field(description="The first 7 characters of the sha.")
+    def short_sha(self) -> str:
+        return self.commit.sha[:7]
+
+    @strawberry.field(description="The commit message; empty when the commit's details were never reported.")
+    def message(self) -> str:
+        return self.commit.message
+
+    @strawberry.field(description="The author's name, when reported.")
+    def author(self) -> str | None:
+        return self.commit.author
+
+    @strawberry.field(description="The author's e-mail address, when reported.")
+    def author_email(self) -> str | None:
+        return self.commit.author_email
+
+    @strawberry.field(description="When it was authored (ISO 8601, UTC), when reported.")
+    def timestamp(self) -> datetime | None:
+        return self.commit.timestamp
+
+    @strawberry.field(description="The branch it was reported on, when reported.")
+    def branch(self) -> str | None:
+        return self.commit.branch
+
+    @strawberry.field(description="A link to the commit, when reported.")
+    def url(self) -> str | None:
+        return self.commit.url
+
+    @strawberry.field(description="Its repository's URL, when reported.")
+    def repo_url(self) -> str | None:
+        return self.commit.repo_url
+
+    @strawberry.field(description="Shas of its parents, in git's order (empty for a root or an unreported commit).")
+    def parents(self) -> list[str]:
+        return list(self.commit.parents)
+
+    @strawberry.field(
+        description="Where this change runs now: every environment whose latest snapshot runs an artifact built from "
+        "this commit or from a descendant of it (found through git history), with that snapshot and artifact — the "
+        "artifact's own commit shows which. Ordered by distance (0 = built from this commit), then environment, "
+        "flow, fingerprint. Batched: any number of commits in a query cost one store call."
+    )
+    async def running_in(self, info: Info) -> list[CommitPlacementRef]:
+        from tracegraph.schema.types.commit_placement import CommitPlacement
+
+        placements = await commit_resolvers.running_in(info.context, self.commit.org, self.commit.sha)
+        return [CommitPlacement.of(item) for item in placements]
+
+    @strawberry.field(
+        description="Where this change ran in the past and no longer runs: artifacts built from this commit or a "
+        "descendant that ran in an environment, with the last snapshot they ran in. Ordered like `runningIn`."
+    )
+    async def ran_in(self, info: Info) -> list[CommitPlacementRef]:
+        from tracegraph.schema.types.commit_placement import CommitPlacement
+
+        placements = await commit_resolvers.ran_in(info.context, self.commit.org, self.commit.sha)
+        return [CommitPlacement.of(item) for item in placements]
+
+    @strawberry.field(
+        description="Artifacts built from exactly this commit, newest first. Costs one store call per distinct "
+        "commit, at most TRACEGRAPH_MAX_ITEM_LOOKUPS (default 50) per request."
+    )
+    async def artifacts(self, info: Info) -> list[ArtifactRef]:
+        from tracegraph.schema.types.artifact import Artifact
+
+        found = await artifact_resolvers.built_from(info.context, self.commit.org, self.commit.sha)
+        return [Artifact.of_detail(item) for item in found]

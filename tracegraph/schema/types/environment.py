@@ -1,0 +1,120 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) used as a decorator is untyped without strawberry's mypy plugin, which pyproject does not load)
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from tracegraph.graph import model
+from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
+from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE
+from tracegraph.resolvers import snapshots as snapshot_resolvers
+from tracegraph.schema.connection import PAGING_RULE, Connection, connection
+from tracegraph.schema.enums import EnvironmentType
+from tracegraph.schema.info import Info
+from tracegraph.schema.node import Node
+
+if TYPE_CHECKING:
+    from tracegraph.schema.types.snapshot import Snapshot
+
+SnapshotRef = Annotated["Snapshot", strawberry.lazy("tracegraph.schema.types.snapshot")]
+
+
+@strawberry.type(
+    description="An environment (a cluster, a set of servers, a bucket…) that reports what runs in it as numbered "
+    "snapshots."
+)
+class Environment(Node):
+    org: strawberry.Private[str]
+    name: str = strawberry.field(description="The environment's name, unique in its org.")
+    record: strawberry.Private[model.Environment | None] = None
+
+    def node_key(self) -> str:
+        return f"{self.org}/{self.name}"
+
+    @classmethod
+    def of(cls, environment: model.Environment) -> Environment:
+        return cls(org=environment.org, name=environment.name, record=environment)
+
+    @classmethod
+    def named(cls, org: str, name: str) -> Environment:
+        return cls(org=org, name=name)
+
+    async def _model(self, info: Info) -> model.Environment:
+        if self.record is None:
+            self.record = await info.context.loaders.environment.load((self.org, self.name))
+        return self.record
+
+    @strawberry.field(description="What kind of environment it is.")
+    async def type(self, info: Info) -> EnvironmentType:
+        return DomainEnvironmentType((await self._model(info)).type)
+
+    @strawberry.field(description="Free text, at most 10,000 characters.")
+    async def description(self, info: Info) -> str:
+        return (await self._model(info)).description
+
+    @strawberry.field(description="When the environment was first created (ISO 8601, UTC).")
+    async def created_at(self, info: Info) -> datetime:
+        return (await self._model(info)).created_at
+
+    @strawberry.field(description="When it last reported a snapshot, changed or not; null before the first report.")
+    async def last_reported_at(self, info: Info) -> datetime | None:
+        return (await self._model(info)).last_reported_at
+
+    @strawberry.field(description="When its running set last changed (its latest snapshot's time); null before.")
+    async def last_changed_at(self, info: Info) -> datetime | None:
+        return (await self._model(info)).last_changed_at
+
+    @strawberry.field(description="The number of its latest snapshot; 0 before the first report.")
+    async def latest_index(self, info: Info) -> int:
+        return (await self._model(info)).latest_index
+
+    @strawberry.field(
+        description="One snapshot: by `index` (1, 2, 3…), or by `expr` — "
+        + SNAPSHOT_EXPR_RULE.removeprefix("a snapshot expression: ")
+        + " — or the latest when neither is given. NOT_FOUND when there is no such snapshot."
+    )
+    async def snapshot(self, info: Info, index: int | None = None, expr: str | None = None) -> SnapshotRef:
+        from tracegraph.schema.types.snapshot import Snapshot
+
+        wanted = snapshot_resolvers.selector(index, expr)
+        return Snapshot.of_detail(await snapshot_resolvers.snapshot(info.context, self.org, self.name, wanted))
+
+    @strawberry.field(
+        description="The environment's log: its snapshots with their events, newest first (oldest first with "
+        "`oldestFirst`). Filters: `interval` of snapshot numbers ('176..177', '176..', '..177', '177'), `since` / "
+        "`until` times (inclusive), `flow` (only snapshots with an event of an artifact of that flow, and only those "
+        "events). " + PAGING_RULE
+    )
+    async def snapshots(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        interval: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        flow: str | None = None,
+        oldest_first: bool = False,
+    ) -> Connection[SnapshotRef]:
+        from tracegraph.schema.types.snapshot import Snapshot
+
+        page = await snapshot_resolvers.log(
+            info.context,
+            self.org,
+            self.name,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            interval=interval,
+            since=since,
+            until=until,
+            flow=flow,
+            oldest_first=oldest_first,
+        )
+        return connection(page, Snapshot.of_events)
