@@ -23,8 +23,9 @@ class Settings(BaseSettings):
     demo: bool = Field(
         default=False, description="Load the seed tutorial's cyber-dojo org at start-up (skipped when it is there)."
     )
-    host: str = "127.0.0.1"
-    port: int = 8000
+    # Not `host`/`port`: TRACEGRAPH_HOST is the CLI's server URL, and one shell often sets both.
+    listen_host: str = Field(default="127.0.0.1", description="Interface `tracegraph serve` listens on.")
+    listen_port: int = Field(default=8000, ge=1, le=65535, description="Port `tracegraph serve` listens on.")
 
     # GraphQL limits: each one answers a request that exceeds it with a clear error.
     max_query_depth: int = Field(

@@ -29,7 +29,9 @@ class RunningServer:
     process: subprocess.Popen[str]
     log: Path
 
-    def cli(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run `tracegraph ARGS` against this server; a non-zero exit fails the test when `check`."""
         completed = subprocess.run(
             [sys.executable, "-m", "tracegraph.cli.main", *args],

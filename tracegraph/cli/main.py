@@ -1,10 +1,19 @@
-"""The `tracegraph` command: `tracegraph serve` runs the service; further commands register on `app`."""
+"""The `tracegraph` command: `serve` runs the service; every other command is a GraphQL client of a server."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from tracegraph.cli.commands import diff, get, listing, log, report
+from tracegraph.cli.commands.fingerprint import fingerprint_command
+from tracegraph.cli.commands.search import search_command
+from tracegraph.cli.config import load_config
+from tracegraph.cli.context import CliOptions, Output
 from tracegraph.cli.serve import serve
+
+DEFAULT_HOST = "http://127.0.0.1:8000"
 
 app = typer.Typer(
     name="tracegraph",
@@ -15,11 +24,36 @@ app = typer.Typer(
 
 
 @app.callback()
-def main() -> None:
-    """What is running where, and which commit put it there."""
+def main(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option(envvar="TRACEGRAPH_HOST", help=f"The server's URL (default {DEFAULT_HOST}).")
+    ] = None,
+    org: Annotated[str | None, typer.Option(envvar="TRACEGRAPH_ORG", help="The org to work in.")] = None,
+    api_token: Annotated[
+        str | None, typer.Option(envvar="TRACEGRAPH_API_TOKEN", help="An API token (Bearer).", show_default=False)
+    ] = None,
+    output: Annotated[Output, typer.Option(envvar="TRACEGRAPH_OUTPUT", help="table or json.")] = Output.TABLE,
+) -> None:
+    """What is running where, and which commit put it there. Flags beat TRACEGRAPH_* variables, which beat the
+    config file (~/.config/tracegraph/config.json)."""
+    saved = load_config()
+    ctx.obj = CliOptions(
+        host=host or saved.get("host") or DEFAULT_HOST,
+        org=org or saved.get("org"),
+        api_token=api_token or saved.get("api_token"),
+        output=output,
+    )
 
 
 app.command("serve")(serve)
+app.add_typer(log.app, name="log")
+app.add_typer(get.app, name="get")
+app.add_typer(diff.app, name="diff")
+app.add_typer(listing.app, name="list")
+app.add_typer(report.app, name="report")
+app.command("search")(search_command)
+app.command("fingerprint")(fingerprint_command)
 
 if __name__ == "__main__":
     app()

@@ -15,9 +15,11 @@ from tracegraph.settings import Settings
 
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Interface to listen on [env TRACEGRAPH_HOST; default 127.0.0.1].")
+        str | None, typer.Option(help="Interface to listen on [env TRACEGRAPH_LISTEN_HOST; default 127.0.0.1].")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [env TRACEGRAPH_PORT; default 8000].")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [env TRACEGRAPH_LISTEN_PORT; default 8000].")
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(
@@ -38,11 +40,13 @@ def serve(
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Serve the GraphQL API (and GraphiQL at /graphql) until interrupted."""
-    given: dict[str, Any] = {"host": host, "port": port, "data_dir": data_dir, "neo4j_uri": neo4j_uri}
+    given: dict[str, Any] = {"listen_host": host, "listen_port": port, "data_dir": data_dir, "neo4j_uri": neo4j_uri}
     if demo:
         given["demo"] = True
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = f"Neo4j at {settings.neo4j_uri}" if settings.neo4j_uri else f"embedded store in {settings.data_dir}"
-    typer.echo(f"tracegraph: GraphQL and GraphiQL on http://{settings.host}:{settings.port}/graphql ({store})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=log_level.lower())
+    typer.echo(
+        f"tracegraph: GraphQL and GraphiQL on http://{settings.listen_host}:{settings.listen_port}/graphql ({store})"
+    )
+    uvicorn.run(create_app(settings), host=settings.listen_host, port=settings.listen_port, log_level=log_level.lower())

@@ -26,8 +26,8 @@ strawberry.enum(
 strawberry.enum(
     DomainArtifactState,
     name="ArtifactState",
-    description="Compliance of an artifact: COMPLIANT when every attestation passed (at least one), NON_COMPLIANT "
-    "when any failed, INCOMPLETE when none was reported yet.",
+    description="Compliance of an artifact: NON_COMPLIANT when any of its attestations failed, else COMPLIANT "
+    "(also with no attestation, as in Kosli without a flow template).",
 )
 strawberry.enum(
     DomainHistoryKind,

@@ -54,8 +54,11 @@ def log_rows(snapshots: list[dict[str, Any]]) -> list[list[str]]:
         if not snapshot["events"]:
             rows += [[number, "No changes to what is running.", "", ""], ["", reported, "", ""]]
         for event in snapshot["events"]:
-            flows = " ".join(sorted({artifact["flow"]["name"] for artifact in event["artifacts"]}))
-            deployments = " ".join(f"#{deployment['number']}" for deployment in event["deployments"])
+            # Each name followed by a space, as Kosli prints them: the columns then line up with the tutorial's.
+            flows = "".join(
+                f"{name} " for name in sorted({artifact["flow"]["name"] for artifact in event["artifacts"]})
+            )
+            deployments = "".join(f"#{deployment['number']} " for deployment in event["deployments"])
             rows += [
                 [number, f"Artifact: {event['name']}", flows, deployments],
                 ["", f"Fingerprint: {event['fingerprint']}", "", ""],
