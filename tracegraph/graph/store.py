@@ -22,8 +22,9 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TokenInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -94,6 +95,20 @@ class GraphStore(Protocol):
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         """Attach evidence to an artifact, which must exist."""
+
+    # --- API tokens (the secret itself is never stored, only its SHA-256) ---
+
+    async def create_token(self, token: TokenInput) -> Token:
+        """The org must exist; a reused `secret_hash` is a `Conflict`."""
+
+    async def token_by_hash(self, secret_hash: str) -> Token | None:
+        """The token whose secret hashes to this, in any org (expired and revoked ones included)."""
+
+    async def list_tokens(self, org: str) -> list[Token]:
+        """Oldest first."""
+
+    async def revoke_token(self, org: str, token_id: str) -> Token:
+        """Idempotent: revoking twice keeps the first revocation time."""
 
     # --- reads ---
 

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from tracegraph.errors import NotFound
-from tracegraph.graph.embedded import reads, rows, writes
+from tracegraph.graph.embedded import reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database
 from tracegraph.graph.inputs import (
     ArtifactInput,
@@ -19,8 +19,9 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TokenInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -122,6 +123,20 @@ class EmbeddedStore:
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._database.write(partial(writes.attest, attestation=attestation))
+
+    # --- API tokens ---
+
+    async def create_token(self, token: TokenInput) -> Token:
+        return await self._database.write(partial(tokens.create_token, token=token))
+
+    async def token_by_hash(self, secret_hash: str) -> Token | None:
+        return await self._database.read(partial(tokens.token_by_hash, secret_hash=secret_hash))
+
+    async def list_tokens(self, org: str) -> list[Token]:
+        return await self._database.read(partial(tokens.list_tokens, org=org))
+
+    async def revoke_token(self, org: str, token_id: str) -> Token:
+        return await self._database.write(partial(tokens.revoke_token, org=org, token_id=token_id))
 
     # --- reads ---
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from tracegraph.errors import NotFound
+from tracegraph.errors import Conflict, NotFound
 from tracegraph.graph.embedded import reads, rows
 from tracegraph.graph.embedded.database import to_micros
 from tracegraph.graph.inputs import TokenInput
@@ -33,7 +33,10 @@ def create_token(connection: sqlite3.Connection, token: TokenInput) -> Token:
         "created_at": to_micros(utc_now()),
         "expires_at": to_micros(token.expires_at) if token.expires_at else None,
     }
-    connection.execute(INSERT_TOKEN, values)
+    try:
+        connection.execute(INSERT_TOKEN, values)
+    except sqlite3.IntegrityError:
+        raise Conflict("a token with this secret exists already") from None
     return rows.token(connection.execute(SELECT_TOKEN, (token.org, values["id"])).fetchone())
 
 

@@ -1,20 +1,22 @@
 """Every Cypher statement of the Neo4j backend, as named constants.
 
 Values travel only as `$parameters`; labels and relationship types are written out here and nowhere else:
-Org, Flow, Repository, Commit, Artifact, Digest, Environment, Snapshot, Run, Deployment, Attestation;
+Org, Flow, Repository, Commit, Artifact, Digest, Environment, Snapshot, Run, Deployment, Attestation, Token;
 PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS.
 
-Open Runs carry `open: true` and no `to_index`; closing one sets `open: false, to_index: N`. Commits that are only
-known as someone's parent are stub nodes with `reported: false` until they are reported themselves.
+Besides the properties of the domain models, the graph keeps:
+- Run `open`: true with no `to_index` while running; closing sets `open: false, to_index: N`.
+- Commit `reported`: false on stub nodes known only as someone's parent, until they are reported themselves.
+- Environment and Flow `lock_token`: rewritten to take the node's write lock; Flow `last_deployment`: its highest
+  deployment number.
+- BUILT_FROM edges link an artifact to its commit once both are reported (whichever comes first). Reads do not
+  depend on them: they match `Artifact.git_commit` to `Commit.sha` through the indexes, so an edge missed by an
+  artifact and its commit reported at the same instant (neither transaction sees the other) costs no answer.
 """
 
 from __future__ import annotations
 
 from tracegraph.graph.rules import MAX_ANCESTRY_DEPTH
-
-# --- health -------------------------------------------------------------------------------------------------------
-
-PING = "RETURN 1 AS ok"
 
 # --- topology -----------------------------------------------------------------------------------------------------
 
@@ -46,7 +48,7 @@ RETURN f {.*} AS flow
 
 GET_FLOW = "MATCH (f:Flow {org: $org, name: $name}) RETURN f {.*} AS flow"
 
-LIST_FLOWS = "MATCH (f:Flow {org: $org}) RETURN f {.*} AS flow ORDER BY f.name"
+LIST_FLOWS = "MATCH (f:Flow {org: $org}) WHERE f.name IS NOT NULL RETURN f {.*} AS flow ORDER BY f.name"
 
 MERGE_ENVIRONMENT = """
 MATCH (:Org {name: $org})
@@ -58,7 +60,12 @@ RETURN e {.*} AS environment
 
 GET_ENVIRONMENT = "MATCH (e:Environment {org: $org, name: $name}) RETURN e {.*} AS environment"
 
-LIST_ENVIRONMENTS = "MATCH (e:Environment {org: $org}) RETURN e {.*} AS environment ORDER BY e.name"
+LIST_ENVIRONMENTS = """
+MATCH (e:Environment {org: $org})
+WHERE e.name IS NOT NULL
+RETURN e {.*} AS environment
+ORDER BY e.name
+"""
 
 # --- commits ------------------------------------------------------------------------------------------------------
 
@@ -78,20 +85,26 @@ UPSERT_COMMITS = """
 UNWIND $rows AS row
 MERGE (c:Commit {org: $org, sha: row.sha})
 SET c.reported = true, c.message = row.message, c.author = row.author, c.author_email = row.author_email,
-    c.timestamp = row.timestamp, c.branch = row.branch, c.url = row.url, c.repo_url = $repo_url
+    c.timestamp = row.timestamp, c.branch = coalesce(row.branch, c.branch), c.url = coalesce(row.url, c.url),
+    c.repo_url = coalesce($repo_url, c.repo_url)
 """
 
-# A commit's parents and repository are replaced on every report: the edges are exactly the last reported ones.
-DELETE_COMMIT_EDGES = """
+# A commit's parents are replaced on every report: its PARENT edges are exactly the last reported list.
+DELETE_PARENT_EDGES = """
 UNWIND $shas AS sha
-MATCH (:Commit {org: $org, sha: sha})-[edge:PARENT|IN_REPO]->()
+MATCH (:Commit {org: $org, sha: sha})-[edge:PARENT]->()
 DELETE edge
 """
 
+# A report naming a repository moves the commit there; one naming none leaves it where it was.
 LINK_REPOSITORY = """
 MATCH (r:Repository {org: $org, url: $url})
 UNWIND $shas AS sha
 MATCH (c:Commit {org: $org, sha: sha})
+OPTIONAL MATCH (c)-[old:IN_REPO]->(other:Repository)
+WHERE other <> r
+DELETE old
+WITH DISTINCT c, r
 MERGE (c)-[:IN_REPO]->(r)
 """
 
@@ -117,7 +130,8 @@ UPSERT_ARTIFACT = """
 MATCH (f:Flow {org: $org, name: $flow})
 MERGE (a:Artifact {org: $org, flow: $flow, fingerprint: $fingerprint})
 ON CREATE SET a.created_at = $created_at
-SET a.name = $name, a.build_url = $build_url, a.commit_url = $commit_url, a.git_commit = $git_commit
+SET a.name = $name, a.build_url = coalesce($build_url, a.build_url),
+    a.commit_url = coalesce($commit_url, a.commit_url), a.git_commit = coalesce($git_commit, a.git_commit)
 MERGE (a)-[:IN_FLOW]->(f)
 MERGE (d:Digest {org: $org, fingerprint: $fingerprint})
 MERGE (a)-[:HAS_DIGEST]->(d)
@@ -133,23 +147,65 @@ WHERE c.reported
 MERGE (a)-[:BUILT_FROM]->(c)
 """
 
+# Artifacts and commits come back by the hundred (a running set's provenance): their times travel as microseconds
+# since the epoch, which the driver decodes far faster than temporal values.
+_ARTIFACT = "a {.*, created_at: a.created_at.epochSeconds * 1000000 + a.created_at.microsecond}"
+
+_COMMIT = "c {.*, timestamp: c.timestamp.epochSeconds * 1000000 + c.timestamp.microsecond}"
+
 # The tail shared by every read that answers artifacts with their state and commit (a Provenance).
-_PROVENANCE = """
+_PROVENANCE = (
+    """
 OPTIONAL MATCH (c:Commit {org: $org, sha: a.git_commit})
 WHERE c.reported
-RETURN a {.*} AS artifact,
+RETURN """
+    + _ARTIFACT
+    + """ AS artifact,
        COLLECT { MATCH (a)<-[:ATTESTS]-(t:Attestation) RETURN t.compliant } AS compliance,
-       c {.*} AS commit,
+       """
+    + _COMMIT
+    + """ AS commit,
        COLLECT { MATCH (c)-[p:PARENT]->(parent:Commit) RETURN parent.sha ORDER BY p.position } AS parents
 """
-
-PROVENANCE_BY_FINGERPRINT = (
-    """
-UNWIND $fingerprints AS fingerprint
-MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
-"""
-    + _PROVENANCE
 )
+
+# Reads that may answer many rows collect them into one list: the driver then decodes one record instead of one
+# per row, which costs far less than the query itself.
+
+# Every artifact of each fingerprint (the Digest hub's artifacts), with what its state and its commit need.
+_PROVENANCE_LIST = (
+    """
+CALL () {
+    UNWIND $fingerprints AS fingerprint
+    MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
+    OPTIONAL MATCH (c:Commit {org: $org, sha: a.git_commit})
+    WHERE c.reported
+    RETURN collect({
+        artifact: """
+    + _ARTIFACT
+    + """,
+        compliance: COLLECT { MATCH (a)<-[:ATTESTS]-(t:Attestation) RETURN t.compliant },
+        commit: """
+    + _COMMIT
+    + """,
+        parents: COLLECT { MATCH (c)-[p:PARENT]->(parent:Commit) RETURN parent.sha ORDER BY p.position }
+    }) AS provenance
+}
+"""
+)
+
+# Deployments of fingerprints to one environment.
+_DEPLOYMENTS_LIST = """
+CALL () {
+    UNWIND $deployed AS fingerprint
+    MATCH (d:Deployment {org: $org, fingerprint: fingerprint, environment: $environment})
+    RETURN collect(d {.*}) AS deployments
+}
+"""
+
+PROVENANCE = _PROVENANCE_LIST + "RETURN provenance"
+
+PROVENANCE_AND_DEPLOYMENTS = _PROVENANCE_LIST + _DEPLOYMENTS_LIST + "RETURN provenance, deployments"
 
 ARTIFACTS_BY_KEY = (
     """
@@ -195,11 +251,10 @@ RETURN a.created_at AS created_at
 LIST_ARTIFACTS = (
     """
 MATCH (a:Artifact {org: $org, flow: $flow})
-WHERE $after_created IS NULL
-   OR a.created_at < $after_created
-   OR (a.created_at = $after_created AND a.fingerprint < $after)
+USING INDEX a:Artifact(org, flow, created_at)
+WHERE a.created_at <= $after_created AND (a.created_at < $after_created OR a.fingerprint < $after)
 WITH a
-ORDER BY a.created_at DESC, a.fingerprint DESC
+ORDER BY a.org DESC, a.flow DESC, a.created_at DESC, a.fingerprint DESC
 LIMIT $limit
 """
     + _PROVENANCE
@@ -211,15 +266,17 @@ UNWIND $fingerprints AS fingerprint
 MATCH (r:Run {org: $org, fingerprint: fingerprint})
 MATCH (opened:Snapshot {org: $org, environment: r.environment, index: r.from_index})
 OPTIONAL MATCH (closed:Snapshot {org: $org, environment: r.environment, index: r.to_index})
-RETURN r {.*} AS run, opened.reported_at AS started_at, closed.reported_at AS stopped_at
+RETURN collect({run: r {.*}, started_at: opened.reported_at, stopped_at: closed.reported_at}) AS runs
 """
 
 # --- deployments and attestations ---------------------------------------------------------------------------------
 
-# Touching the Flow takes its write lock: deployments of one flow are numbered one at a time.
+# Writing to the Flow takes its write lock: deployments of one flow are numbered one at a time. The write must not
+# read the node first (`SET n.x = n.x + 1`): a read-then-write starts with a shared lock and upgrades it, and
+# concurrent upgraders deadlock (Neo4j detects it and the driver retries, but each retry waits about a second).
 LOCK_FLOW = """
 MATCH (f:Flow {org: $org, name: $flow})
-SET f.lock_seq = coalesce(f.lock_seq, 0) + 1
+SET f.lock_token = randomUUID()
 """
 
 CREATE_DEPLOYMENT = """
@@ -235,13 +292,6 @@ CREATE (d)-[:OF]->(a), (d)-[:TO]->(e)
 RETURN d {.*} AS deployment
 """
 
-DEPLOYMENTS_TO = """
-UNWIND $fingerprints AS fingerprint
-MATCH (d:Deployment {org: $org, fingerprint: fingerprint, environment: $environment})
-RETURN d {.*} AS deployment
-ORDER BY d.flow, d.number
-"""
-
 CREATE_ATTESTATION = """
 MATCH (a:Artifact {org: $org, flow: $flow, fingerprint: $fingerprint})
 MERGE (t:Attestation {org: $org, id: $id})
@@ -253,12 +303,12 @@ RETURN t {.*} AS attestation
 
 # --- snapshots: writes --------------------------------------------------------------------------------------------
 
-# Touching the Environment takes its write lock before anything is read: reports to one environment run one at a
-# time, so indexes stay gap-free and no report works from a stale set of open Runs.
+# Writing to the Environment takes its write lock before anything is read: reports to one environment run one at a
+# time, so indexes stay gap-free and no report works from a stale set of open Runs. A blind write, as for LOCK_FLOW.
 LOCK_ENVIRONMENT = """
 MATCH (e:Environment {org: $org, name: $environment})
-SET e.lock_seq = coalesce(e.lock_seq, 0) + 1
-RETURN e {.*} AS environment
+SET e.lock_token = randomUUID()
+RETURN e.name AS name
 """
 
 LATEST_STATE = """
@@ -267,7 +317,7 @@ OPTIONAL MATCH (s:Snapshot {org: $org, environment: $environment, index: e.lates
 RETURN e {.*} AS environment, s {.*} AS snapshot,
        COLLECT {
            MATCH (r:Run {org: $org, environment: $environment, open: true})
-           RETURN r {.fingerprint, .name, .instances}
+           RETURN r {.fingerprint, .name, .instances, id: elementId(r)}
        } AS runs
 """
 
@@ -289,10 +339,11 @@ SET e.latest_index = $index, e.last_reported_at = $reported_at, e.last_changed_a
 RETURN s {.*} AS snapshot
 """
 
+# The open Runs were read (with their element ids) earlier in the same transaction, under the environment's lock.
 CLOSE_RUNS = """
-UNWIND $fingerprints AS fingerprint
-MATCH (r:Run {org: $org, environment: $environment, open: true})
-WHERE r.fingerprint = fingerprint
+UNWIND $ids AS id
+MATCH (r:Run)
+WHERE elementId(r) = id
 SET r.open = false, r.to_index = $index
 """
 
@@ -312,33 +363,53 @@ MATCH (s:Snapshot {org: $org, environment: $environment, index: $index})
 RETURN s {.*} AS snapshot
 """
 
-# The snapshot in force at a time: the newest reported at or before it.
+# The snapshot in force at a time: the newest reported at or before it. Ordering by every property of the
+# (org, environment, reported_at) index lets the planner read that index backwards and stop at the first entry.
 SNAPSHOT_AT_TIME = """
 MATCH (s:Snapshot {org: $org, environment: $environment})
 WHERE s.reported_at <= $at
-RETURN s.index AS index
-ORDER BY s.reported_at DESC, s.index DESC
+WITH s.reported_at AS reported_at
+ORDER BY s.org DESC, s.environment DESC, s.reported_at DESC
 LIMIT 1
+MATCH (s:Snapshot {org: $org, environment: $environment})
+USING INDEX s:Snapshot(org, environment, reported_at)
+WHERE s.reported_at = reported_at
+RETURN max(s.index) AS index
 """
 
-OPEN_RUNS_IN = """
+# The running set of the latest snapshot: the open Runs.
+RUNNING_LATEST = """
 MATCH (r:Run {org: $org, environment: $environment, open: true})
-RETURN r {.*} AS run
+RETURN collect(r {.*}) AS runs
 """
 
-RUNNING_AT = """
+# The running set of an older snapshot N: Runs open now that opened by N, plus Runs that opened by N and closed
+# after it. The second part is read from whichever end is nearer: Runs closing after N when N is recent,
+# Runs opening up to N when N is early, so the cost follows the distance to the nearer end of the history.
+RUNNING_AT_RECENT = """
 CALL () {
     MATCH (r:Run {org: $org, environment: $environment, open: true})
+    USING INDEX r:Run(org, environment, open)
     WHERE r.from_index <= $index
     RETURN r
     UNION
     MATCH (r:Run {org: $org, environment: $environment})
+    USING INDEX r:Run(org, environment, to_index)
     WHERE r.to_index > $index AND r.from_index <= $index
     RETURN r
 }
-RETURN r {.*} AS run
+RETURN collect(r {.*}) AS runs
 """
 
+RUNNING_AT_EARLY = """
+MATCH (r:Run {org: $org, environment: $environment})
+WHERE r.from_index <= $index
+WITH r
+WHERE r.open OR r.to_index > $index
+RETURN collect(r {.*}) AS runs
+"""
+
+# The Runs opening or closing at some snapshots: their events.
 RUNS_CHANGING_AT = """
 UNWIND $indexes AS index
 CALL (index) {
@@ -348,17 +419,39 @@ CALL (index) {
     MATCH (r:Run {org: $org, environment: $environment, to_index: index})
     RETURN r
 }
-RETURN r {.*} AS run
+RETURN collect(r {.*}) AS runs
 """
+
+# A snapshot with the Runs changing at it and its running set, in one statement (one per way of reading the set).
+_SNAPSHOT_VIEW = """
+OPTIONAL MATCH (s:Snapshot {org: $org, environment: $environment, index: $index})
+CALL () {
+    CALL () {
+        MATCH (r:Run {org: $org, environment: $environment, from_index: $index})
+        RETURN r
+        UNION
+        MATCH (r:Run {org: $org, environment: $environment, to_index: $index})
+        RETURN r
+    }
+    RETURN collect(r {.*}) AS changing
+}
+"""
+
+SNAPSHOT_VIEW_LATEST = _SNAPSHOT_VIEW + "CALL () {" + RUNNING_LATEST + "}\nRETURN s {.*} AS snapshot, changing, runs"
+
+SNAPSHOT_VIEW_RECENT = _SNAPSHOT_VIEW + "CALL () {" + RUNNING_AT_RECENT + "}\nRETURN s {.*} AS snapshot, changing, runs"
+
+SNAPSHOT_VIEW_EARLY = _SNAPSHOT_VIEW + "CALL () {" + RUNNING_AT_EARLY + "}\nRETURN s {.*} AS snapshot, changing, runs"
 
 OPEN_RUNS_OF_ORG = """
 UNWIND $environments AS environment
 MATCH (r:Run {org: $org, environment: environment, open: true})
-RETURN r {.*} AS run
+RETURN collect(r {.*}) AS runs
 """
 
 LATEST_SNAPSHOTS = """
 MATCH (e:Environment {org: $org})
+WHERE e.name IS NOT NULL
 OPTIONAL MATCH (s:Snapshot {org: $org, environment: e.name, index: e.latest_index})
 RETURN e {.*} AS environment, s {.*} AS snapshot
 ORDER BY e.name
@@ -366,34 +459,63 @@ ORDER BY e.name
 
 # --- environment log ----------------------------------------------------------------------------------------------
 
-_LOG_FILTER = """
-MATCH (s:Snapshot {org: $org, environment: $environment})
-WHERE s.index >= $low AND s.index <= $high AND s.reported_at >= $since AND s.reported_at <= $until
+# Snapshot times never decrease with the index (a report may not go back in time), so a time range is an index
+# range: from the first snapshot reported at or after `since` to the last one reported at or before `until`.
+# No row when no snapshot falls in the range.
+LOG_TIME_BOUNDS = """
+CALL () {
+    MATCH (s:Snapshot {org: $org, environment: $environment})
+    WHERE s.reported_at >= $since
+    RETURN s.index AS first
+    ORDER BY s.org, s.environment, s.reported_at, s.index
+    LIMIT 1
+}
+CALL () {
+    MATCH (s:Snapshot {org: $org, environment: $environment})
+    WHERE s.reported_at <= $until
+    RETURN s.index AS last
+    ORDER BY s.org DESC, s.environment DESC, s.reported_at DESC, s.index DESC
+    LIMIT 1
+}
+RETURN first, last
 """
 
-LOG_COUNT = _LOG_FILTER + "RETURN count(s) AS total"
+# Snapshots are numbered without gaps, so a page is a range of indexes; ordering by every property of the key
+# index lets the planner walk it in order and stop after `limit` entries.
+LOG_PAGE_NEWEST_FIRST = """
+MATCH (s:Snapshot {org: $org, environment: $environment})
+WHERE s.index >= $low AND s.index <= $high
+WITH s
+ORDER BY s.org DESC, s.environment DESC, s.index DESC
+LIMIT $limit
+RETURN s {.*} AS snapshot
+"""
 
-LOG_PAGE_NEWEST_FIRST = _LOG_FILTER + "RETURN s {.*} AS snapshot ORDER BY s.index DESC LIMIT $limit"
+LOG_PAGE_OLDEST_FIRST = """
+MATCH (s:Snapshot {org: $org, environment: $environment})
+WHERE s.index >= $low AND s.index <= $high
+WITH s
+ORDER BY s.org, s.environment, s.index
+LIMIT $limit
+RETURN s {.*} AS snapshot
+"""
 
-LOG_PAGE_OLDEST_FIRST = _LOG_FILTER + "RETURN s {.*} AS snapshot ORDER BY s.index ASC LIMIT $limit"
-
-# With a flow: the snapshots where a Run of one of the flow's fingerprints opens or closes.
-LOG_FLOW_SNAPSHOTS = """
-MATCH (a:Artifact {org: $org, flow: $flow})
+# With a flow: the indexes of the snapshots where a Run of one of the flow's fingerprints opens or closes.
+LOG_FLOW_INDEXES = """
+MATCH (:Flow {org: $org, name: $flow})<-[:IN_FLOW]-(a:Artifact)
 WITH DISTINCT a.fingerprint AS fingerprint
 MATCH (r:Run {org: $org, fingerprint: fingerprint})
 WHERE r.environment = $environment
 UNWIND [r.from_index, r.to_index] AS index
 WITH DISTINCT index
 WHERE index IS NOT NULL AND index >= $low AND index <= $high
-MATCH (s:Snapshot {org: $org, environment: $environment, index: index})
-WHERE s.reported_at >= $since AND s.reported_at <= $until
-RETURN s {.*} AS snapshot
+RETURN index
 """
 
-FLOW_FINGERPRINTS = """
-MATCH (a:Artifact {org: $org, flow: $flow})
-RETURN DISTINCT a.fingerprint AS fingerprint
+SNAPSHOTS_BY_INDEX = """
+UNWIND $indexes AS index
+MATCH (s:Snapshot {org: $org, environment: $environment, index: index})
+RETURN s {.*} AS snapshot
 """
 
 # --- commits: reads -----------------------------------------------------------------------------------------------
@@ -414,35 +536,43 @@ ORDER BY sha
 LIMIT $limit
 """
 
-COMMITS = """
+COMMITS = (
+    """
 UNWIND $shas AS sha
 MATCH (c:Commit {org: $org, sha: sha})
 WHERE c.reported
-RETURN c {.*} AS commit,
+RETURN """
+    + _COMMIT
+    + """ AS commit,
        COLLECT { MATCH (c)-[p:PARENT]->(parent:Commit) RETURN parent.sha ORDER BY p.position } AS parents
 """
+)
 
-# Children through PARENT edges in reverse, breadth first (Neo4j plans `min(length(p))` over a variable-length
-# expand as a pruning BFS, so each commit is visited once, not once per path). The depth bound is a literal
-# because Cypher cannot take it as a parameter; it must equal MAX_ANCESTRY_DEPTH (checked below).
-DESCENDANTS = """
+# The artifacts built from each sha or from a descendant of it, with the fewest PARENT hops between. Children are
+# found through PARENT edges in reverse, breadth first: Neo4j plans `min(length(p))` over a variable-length expand
+# as a pruning BFS, visiting each commit once rather than once per path. The depth bound is a literal because Cypher
+# cannot take it as a parameter; it must equal MAX_ANCESTRY_DEPTH (checked below).
+DESCENDANT_ARTIFACTS = """
 UNWIND $shas AS sha
-MATCH (c:Commit {org: $org, sha: sha})
-MATCH p = (c)<-[:PARENT*1..1000]-(d:Commit)
-RETURN sha, d.sha AS descendant, min(length(p)) AS distance
+CALL (sha) {
+    MATCH (a:Artifact {org: $org, git_commit: sha})
+    RETURN a, 0 AS distance
+    UNION ALL
+    MATCH (c:Commit {org: $org, sha: sha})
+    MATCH p = (c)<-[:PARENT*1..1000]-(d:Commit)
+    WITH d, min(length(p)) AS distance
+    MATCH (a:Artifact {org: $org, git_commit: d.sha})
+    RETURN a, distance
+}
+RETURN sha, a.flow AS flow, a.fingerprint AS fingerprint, min(distance) AS distance
 """
 
-if "*1.." + str(MAX_ANCESTRY_DEPTH) + "]" not in DESCENDANTS:  # pragma: no cover - guards an edit of either
-    raise RuntimeError("DESCENDANTS must bound its traversal by MAX_ANCESTRY_DEPTH")
-
-ARTIFACTS_BUILT_FROM = """
-UNWIND $shas AS sha
-MATCH (a:Artifact {org: $org, git_commit: sha})
-RETURN a.flow AS flow, a.fingerprint AS fingerprint, a.git_commit AS sha
-"""
+if "*1.." + str(MAX_ANCESTRY_DEPTH) + "]" not in DESCENDANT_ARTIFACTS:  # pragma: no cover - guards an edit of either
+    raise RuntimeError("DESCENDANT_ARTIFACTS must bound its traversal by MAX_ANCESTRY_DEPTH")
 
 ENVIRONMENT_LATEST = """
 MATCH (e:Environment {org: $org})
+WHERE e.name IS NOT NULL
 RETURN e.name AS name, e.latest_index AS latest_index
 """
 
@@ -453,3 +583,30 @@ RETURN d.fingerprint AS fingerprint
 ORDER BY fingerprint
 LIMIT $limit
 """
+
+# --- API tokens ---------------------------------------------------------------------------------------------------
+
+_ISSUED_PROJECTION = "t {.*, secret_hash: null}"  # the hash never leaves the database
+
+CREATE_TOKEN = (
+    """
+MATCH (:Org {name: $org})
+MERGE (t:Token {org: $org, id: $id})
+SET t.name = $name, t.role = $role, t.secret_hash = $secret_hash, t.created_at = $now, t.expires_at = $expires_at
+RETURN """
+    + _ISSUED_PROJECTION
+    + " AS token"
+)
+
+TOKEN_BY_HASH = "MATCH (t:Token {secret_hash: $secret_hash}) RETURN " + _ISSUED_PROJECTION + " AS token"
+
+LIST_TOKENS = "MATCH (t:Token {org: $org}) RETURN " + _ISSUED_PROJECTION + " AS token ORDER BY t.created_at, t.id"
+
+REVOKE_TOKEN = (
+    """
+MATCH (t:Token {org: $org, id: $id})
+SET t.revoked_at = coalesce(t.revoked_at, $now)
+RETURN """
+    + _ISSUED_PROJECTION
+    + " AS token"
+)

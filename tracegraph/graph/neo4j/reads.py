@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, NotFound
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
 from tracegraph.graph.rules import MAX_SEARCH_MATCHES
@@ -49,31 +49,56 @@ async def environment(tx: Tx, org: str, name: str) -> Environment:
     return records.environment(rows[0]["environment"])
 
 
-async def get_org(tx: Tx, name: str) -> Row:
+async def get_org(tx: Tx, name: str) -> Org:
     rows = await fetch(tx, cypher.GET_ORG, name=name)
     if not rows:
         raise NotFound(f"org '{name}' not found")
-    return rows[0]
+    return records.org(rows[0]["org"])
 
 
-async def get_flow(tx: Tx, org: str, name: str) -> Row:
+async def list_orgs(tx: Tx) -> list[Org]:
+    return [records.org(row["org"]) for row in await fetch(tx, cypher.LIST_ORGS)]
+
+
+async def get_flow(tx: Tx, org: str, name: str) -> Flow:
     rows = await fetch(tx, cypher.GET_FLOW, org=org, name=name)
     if not rows:
         (await existing(tx, org, flow=name)).require_flow()
-    return rows[0]
+    return records.flow(rows[0]["flow"])
 
 
-async def list_flows(tx: Tx, org: str) -> list[Row]:
+async def list_flows(tx: Tx, org: str) -> list[Flow]:
     (await existing(tx, org)).require_org()
-    return await fetch(tx, cypher.LIST_FLOWS, org=org)
+    return [records.flow(row["flow"]) for row in await fetch(tx, cypher.LIST_FLOWS, org=org)]
 
 
-async def list_environments(tx: Tx, org: str) -> list[Row]:
+async def list_environments(tx: Tx, org: str) -> list[Environment]:
     (await existing(tx, org)).require_org()
-    return await fetch(tx, cypher.LIST_ENVIRONMENTS, org=org)
+    return [records.environment(row["environment"]) for row in await fetch(tx, cypher.LIST_ENVIRONMENTS, org=org)]
 
 
 # --- provenance ---------------------------------------------------------------------------------------------------
+
+
+def _by_fingerprint(rows: Iterable[Row]) -> dict[str, tuple[Provenance, ...]]:
+    found: dict[str, list[Provenance]] = defaultdict(list)
+    for row in rows:
+        item = records.provenance(row)
+        found[item.artifact.fingerprint].append(item)
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: item.artifact.flow)) for fingerprint, items in found.items()
+    }
+
+
+def _deployments_by_fingerprint(rows: Iterable[Row]) -> dict[str, tuple[Deployment, ...]]:
+    found: dict[str, list[Deployment]] = defaultdict(list)
+    for row in rows:
+        item = records.deployment(row)
+        found[item.fingerprint].append(item)
+    return {
+        fingerprint: tuple(sorted(items, key=lambda item: (item.flow, item.number)))
+        for fingerprint, items in found.items()
+    }
 
 
 async def provenance(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str, tuple[Provenance, ...]]:
@@ -81,13 +106,26 @@ async def provenance(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str,
     wanted = sorted(set(fingerprints))
     if not wanted:
         return {}
-    found: dict[str, list[Provenance]] = defaultdict(list)
-    for row in await fetch(tx, cypher.PROVENANCE_BY_FINGERPRINT, org=org, fingerprints=wanted):
-        item = records.provenance(row)
-        found[item.artifact.fingerprint].append(item)
-    return {
-        fingerprint: tuple(sorted(items, key=lambda item: item.artifact.flow)) for fingerprint, items in found.items()
-    }
+    rows = await fetch(tx, cypher.PROVENANCE, org=org, fingerprints=wanted)
+    return _by_fingerprint(rows[0]["provenance"])
+
+
+async def provenance_and_deployments(
+    tx: Tx, env: Environment, fingerprints: Iterable[str], deployed: Iterable[str]
+) -> tuple[dict[str, tuple[Provenance, ...]], dict[str, tuple[Deployment, ...]]]:
+    """Provenance of `fingerprints`, and the deployments of `deployed` to the environment (by flow, number)."""
+    wanted, deployed_wanted = sorted(set(fingerprints)), sorted(set(deployed))
+    if not wanted and not deployed_wanted:
+        return {}, {}
+    rows = await fetch(
+        tx,
+        cypher.PROVENANCE_AND_DEPLOYMENTS,
+        org=env.org,
+        environment=env.name,
+        fingerprints=wanted,
+        deployed=deployed_wanted,
+    )
+    return _by_fingerprint(rows[0]["provenance"]), _deployments_by_fingerprint(rows[0]["deployments"])
 
 
 async def artifacts_by_key(tx: Tx, org: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Provenance]:
@@ -106,22 +144,6 @@ async def commits(tx: Tx, org: str, shas: Iterable[str]) -> dict[str, Commit]:
         return {}
     rows = await fetch(tx, cypher.COMMITS, org=org, shas=wanted)
     return {row["commit"]["sha"]: records.commit(row["commit"], row["parents"]) for row in rows}
-
-
-async def _deployments_to(
-    tx: Tx, org: str, environment_name: str, fingerprints: Iterable[str]
-) -> dict[str, tuple[Deployment, ...]]:
-    wanted = sorted(set(fingerprints))
-    if not wanted:
-        return {}
-    found: dict[str, list[Deployment]] = defaultdict(list)
-    for row in await fetch(tx, cypher.DEPLOYMENTS_TO, org=org, environment=environment_name, fingerprints=wanted):
-        item = records.deployment(row["deployment"])
-        found[item.fingerprint].append(item)
-    return {
-        fingerprint: tuple(sorted(items, key=lambda item: (item.flow, item.number)))
-        for fingerprint, items in found.items()
-    }
 
 
 # --- snapshots ----------------------------------------------------------------------------------------------------
@@ -147,7 +169,7 @@ async def resolve_index(tx: Tx, env: Environment, selector: SnapshotSelector) ->
         case SelectorKind.AT_TIME:
             assert selector.at is not None
             rows = await fetch(tx, cypher.SNAPSHOT_AT_TIME, org=env.org, environment=env.name, at=selector.at)
-            if not rows:
+            if not rows or rows[0]["index"] is None:
                 raise NotFound(f"environment '{env.name}' had no snapshot at {selector.at.isoformat()}")
             index = int(rows[0]["index"])
     if not 1 <= index <= env.latest_index:
@@ -160,11 +182,15 @@ async def event_shapes(tx: Tx, env: Environment, indexes: Iterable[int]) -> dict
     wanted = sorted(set(indexes))
     if not wanted:
         return {}
+    rows = await fetch(tx, cypher.RUNS_CHANGING_AT, org=env.org, environment=env.name, indexes=wanted)
+    return shapes_at(rows[0]["runs"], wanted)
+
+
+def shapes_at(runs: Iterable[Row], indexes: Iterable[int]) -> dict[int, list[EventShape]]:
+    wanted = set(indexes)
     opened: dict[int, dict[str, OpenRun]] = defaultdict(dict)
     closed: dict[int, dict[str, OpenRun]] = defaultdict(dict)
-    rows = await fetch(tx, cypher.RUNS_CHANGING_AT, org=env.org, environment=env.name, indexes=wanted)
-    for row in rows:
-        run = row["run"]
+    for run in runs:
         shape = records.open_run(run)
         if run["from_index"] in wanted:
             opened[run["from_index"]][shape.fingerprint] = shape
@@ -200,17 +226,23 @@ async def events(
     """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
     shapes = await event_shapes(tx, env, indexes)
     fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
-    known = await provenance(tx, env.org, fingerprints)
-    deployed = await _deployments_to(tx, env.org, env.name, fingerprints)
+    known, deployed = await provenance_and_deployments(tx, env, fingerprints, fingerprints)
     return {index: build_events(shapes.get(index, []), known, deployed, flow) for index in indexes}
 
 
-async def running_runs(tx: Tx, env: Environment, index: int) -> list[Row]:
+def _nearer_end(env: Environment, index: int, latest: str, recent: str, early: str) -> str:
+    """Which way to read the running set of snapshot `index`: the open Runs for the latest, else from the nearer
+    end of the history."""
     if index == env.latest_index:
-        rows = await fetch(tx, cypher.OPEN_RUNS_IN, org=env.org, environment=env.name)
-    else:
-        rows = await fetch(tx, cypher.RUNNING_AT, org=env.org, environment=env.name, index=index)
-    return [row["run"] for row in rows]
+        return latest
+    return recent if index * 2 >= env.latest_index else early
+
+
+async def running_runs(tx: Tx, env: Environment, index: int) -> list[Row]:
+    statement = _nearer_end(env, index, cypher.RUNNING_LATEST, cypher.RUNNING_AT_RECENT, cypher.RUNNING_AT_EARLY)
+    rows = await fetch(tx, statement, org=env.org, environment=env.name, index=index)
+    runs: list[Row] = rows[0]["runs"]
+    return runs
 
 
 def running_set(runs: Iterable[Row], known: dict[str, tuple[Provenance, ...]]) -> tuple[RunningArtifact, ...]:
@@ -228,24 +260,22 @@ def running_set(runs: Iterable[Row], known: dict[str, tuple[Provenance, ...]]) -
     return tuple(sorted(items, key=lambda item: (item.name, item.fingerprint)))
 
 
-async def running(tx: Tx, env: Environment, index: int) -> tuple[RunningArtifact, ...]:
-    runs = await running_runs(tx, env, index)
-    known = await provenance(tx, env.org, (run["fingerprint"] for run in runs))
-    return running_set(runs, known)
-
-
 async def snapshot_detail(tx: Tx, org: str, environment_name: str, selector: SnapshotSelector) -> SnapshotDetail:
     env = await environment(tx, org, environment_name)
     index = await resolve_index(tx, env, selector)
-    found = await snapshot_row(tx, env, index)
-    shapes = (await event_shapes(tx, env, [index]))[index]
-    runs = await running_runs(tx, env, index)
+    statement = _nearer_end(
+        env, index, cypher.SNAPSHOT_VIEW_LATEST, cypher.SNAPSHOT_VIEW_RECENT, cypher.SNAPSHOT_VIEW_EARLY
+    )
+    view = (await fetch(tx, statement, org=org, environment=env.name, index=index))[0]
+    if view["snapshot"] is None:
+        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+    shapes = shapes_at(view["changing"], [index])[index]
+    runs: list[Row] = view["runs"]
     changed = {shape.fingerprint for shape in shapes}
-    known = await provenance(tx, org, changed | {run["fingerprint"] for run in runs})
-    deployed = await _deployments_to(tx, org, env.name, changed)
+    known, deployed = await provenance_and_deployments(tx, env, changed | {run["fingerprint"] for run in runs}, changed)
     return SnapshotDetail(
         environment=env,
-        snapshot=found,
+        snapshot=records.snapshot(view["snapshot"]),
         events=build_events(shapes, known, deployed),
         running=running_set(runs, known),
     )
@@ -255,28 +285,37 @@ async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
     env = await environment(tx, query.org, query.environment)
     if query.flow is not None:
         (await existing(tx, query.org, flow=query.flow)).require_flow()
-    low = query.min_index or 1
-    high = query.max_index or _NO_LIMIT
+    scope = {"org": query.org, "environment": query.environment}
+    # Every filter narrows a range of indexes (times included: they never decrease along the index).
+    low, high = query.min_index or 1, min(query.max_index or _NO_LIMIT, env.latest_index)
+    if query.since is not None or query.until is not None:
+        bounds = await fetch(
+            tx, cypher.LOG_TIME_BOUNDS, since=query.since or _EARLIEST, until=query.until or _LATEST, **scope
+        )
+        if bounds:
+            low, high = max(low, int(bounds[0]["first"])), min(high, int(bounds[0]["last"]))
+        else:
+            low, high = 1, 0
     page_low = max(low, (query.after or 0) + 1)
     page_high = min(high, (query.before or _NO_LIMIT) - 1)
-    times = {"since": query.since or _EARLIEST, "until": query.until or _LATEST}
-    scope = {"org": query.org, "environment": query.environment, **times}
     found: list[Snapshot]
     if query.flow is None:
-        total_rows = await fetch(tx, cypher.LOG_COUNT, low=low, high=high, **scope)
-        total = int(total_rows[0]["total"])
-        statement = cypher.LOG_PAGE_OLDEST_FIRST if query.oldest_first else cypher.LOG_PAGE_NEWEST_FIRST
-        rows = await fetch(tx, statement, low=page_low, high=page_high, limit=query.limit + 1, **scope)
-        found = [records.snapshot(row["snapshot"]) for row in rows]
+        total = max(0, high - low + 1)
+        if page_low > page_high:
+            found = []
+        else:
+            statement = cypher.LOG_PAGE_OLDEST_FIRST if query.oldest_first else cypher.LOG_PAGE_NEWEST_FIRST
+            rows = await fetch(tx, statement, low=page_low, high=page_high, limit=query.limit + 1, **scope)
+            found = [records.snapshot(row["snapshot"]) for row in rows]
     else:
-        rows = await fetch(tx, cypher.LOG_FLOW_SNAPSHOTS, flow=query.flow, low=low, high=high, **scope)
-        matching = sorted(
-            (records.snapshot(row["snapshot"]) for row in rows),
-            key=lambda item: item.index,
-            reverse=not query.oldest_first,
-        )
+        rows = await fetch(tx, cypher.LOG_FLOW_INDEXES, flow=query.flow, low=low, high=high, **scope)
+        matching = sorted((int(row["index"]) for row in rows), reverse=not query.oldest_first)
         total = len(matching)
-        found = [item for item in matching if page_low <= item.index <= page_high][: query.limit + 1]
+        wanted = [index for index in matching if page_low <= index <= page_high][: query.limit + 1]
+        rows = await fetch(tx, cypher.SNAPSHOTS_BY_INDEX, indexes=wanted, **scope) if wanted else []
+        by_index = {int(row["snapshot"]["index"]): records.snapshot(row["snapshot"]) for row in rows}
+        found = [by_index[index] for index in wanted]
+    found.sort(key=lambda item: item.index, reverse=not query.oldest_first)
     has_more = len(found) > query.limit
     found = found[: query.limit]
     found_events = await events(tx, env, [item.index for item in found], query.flow)
@@ -297,7 +336,7 @@ async def placements(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str,
     wanted = sorted(set(fingerprints))
     if not wanted:
         return {}
-    rows = await fetch(tx, cypher.RUNS_OF_FINGERPRINTS, org=org, fingerprints=wanted)
+    rows: list[Row] = (await fetch(tx, cypher.RUNS_OF_FINGERPRINTS, org=org, fingerprints=wanted))[0]["runs"]
     rows.sort(key=lambda row: (row["run"]["fingerprint"], row["run"]["environment"], row["run"]["from_index"]))
     found: dict[str, list[Placement]] = defaultdict(list)
     for row in rows:
@@ -429,14 +468,20 @@ async def artifact_by_prefix(tx: Tx, org: str, flow: str, prefix: str) -> Artifa
 
 async def list_artifacts(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[Artifact]:
     (await existing(tx, org, flow=flow)).require_flow()
-    after_created = None
+    after_created, after_fingerprint = _LATEST, ""
     if after is not None:
         rows = await fetch(tx, cypher.ARTIFACT_CREATED, org=org, flow=flow, fingerprint=after)
         if not rows:
             raise InvalidInput("after", f"no artifact '{after}' in flow '{flow}' to page after")
-        after_created = rows[0]["created_at"]
+        after_created, after_fingerprint = records.to_datetime(rows[0]["created_at"]), after
     rows = await fetch(
-        tx, cypher.LIST_ARTIFACTS, org=org, flow=flow, after_created=after_created, after=after, limit=limit
+        tx,
+        cypher.LIST_ARTIFACTS,
+        org=org,
+        flow=flow,
+        after_created=after_created,
+        after=after_fingerprint,
+        limit=limit,
     )
     found = [records.artifact(row["artifact"], row["compliance"]) for row in rows]
     return sorted(found, key=lambda item: (item.created_at, item.fingerprint), reverse=True)
@@ -481,29 +526,17 @@ async def commit_placements(
     (await existing(tx, org)).require_org()
     wanted = list(dict.fromkeys(shas))
     latest = {row["name"]: int(row["latest_index"]) for row in await fetch(tx, cypher.ENVIRONMENT_LATEST, org=org)}
-    # distance of every descendant (the sha itself at 0) for each sha asked about
-    reach: dict[str, dict[str, int]] = {sha: {sha: 0} for sha in wanted}
+    built_by: dict[str, dict[tuple[str, str], int]] = {sha: {} for sha in wanted}
     if wanted:
-        for row in await fetch(tx, cypher.DESCENDANTS, org=org, shas=wanted):
-            distances = reach[row["sha"]]
-            descendant = row["descendant"]
-            distances[descendant] = min(int(row["distance"]), distances.get(descendant, int(row["distance"])))
-    every_sha = sorted({descendant for distances in reach.values() for descendant in distances})
-    built_from: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    if every_sha:
-        for row in await fetch(tx, cypher.ARTIFACTS_BUILT_FROM, org=org, shas=every_sha):
-            built_from[row["sha"]].append((row["flow"], row["fingerprint"]))
-    keys = {key for found in built_from.values() for key in found}
+        for row in await fetch(tx, cypher.DESCENDANT_ARTIFACTS, org=org, shas=wanted):
+            built_by[row["sha"]][(row["flow"], row["fingerprint"])] = int(row["distance"])
+    keys = {key for built in built_by.values() for key in built}
     where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
     origins = await artifacts_by_key(tx, org, keys)
     answer: dict[str, list[CommitPlacement]] = {}
     for sha in wanted:
-        built: dict[tuple[str, str], int] = {}
-        for descendant, distance in reach[sha].items():
-            for key in built_from.get(descendant, ()):
-                built[key] = min(distance, built.get(key, distance))
         found: list[CommitPlacement] = []
-        for (flow_name, fingerprint), distance in built.items():
+        for (flow_name, fingerprint), distance in built_by[sha].items():
             by_environment: dict[str, list[Placement]] = defaultdict(list)
             for placement in where.get(fingerprint, ()):
                 by_environment[placement.environment].append(placement)
@@ -558,20 +591,23 @@ async def search(tx: Tx, org: str, prefix: str) -> SearchResult:
 # --- comparisons --------------------------------------------------------------------------------------------------
 
 
-async def _side(tx: Tx, org: str, side: tuple[str, SnapshotSelector]) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
+async def _side(tx: Tx, org: str, side: tuple[str, SnapshotSelector]) -> tuple[DiffSide, list[Row]]:
+    """One side of a diff and its running Runs (none when a never reported environment is asked for latest)."""
     env = await environment(tx, org, side[0])
     if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
-        return DiffSide(environment=env.name, snapshot=None), ()
+        return DiffSide(environment=env.name, snapshot=None), []
     index = await resolve_index(tx, env, side[1])
     found = await snapshot_row(tx, env, index)
-    return DiffSide(environment=env.name, snapshot=found), await running(tx, env, index)
+    return DiffSide(environment=env.name, snapshot=found), await running_runs(tx, env, index)
 
 
 async def diff(
     tx: Tx, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
 ) -> SnapshotDiff:
-    source_side, before = await _side(tx, org, source)
-    target_side, after = await _side(tx, org, target)
+    source_side, source_runs = await _side(tx, org, source)
+    target_side, target_runs = await _side(tx, org, target)
+    known = await provenance(tx, org, (run["fingerprint"] for run in source_runs + target_runs))
+    before, after = running_set(source_runs, known), running_set(target_runs, known)
     before_by = {item.fingerprint: item for item in before}
     after_by = {item.fingerprint: item for item in after}
     return SnapshotDiff(
@@ -603,8 +639,8 @@ async def versions(tx: Tx, org: str, flow: str | None, name: str | None) -> list
     reported = [env.name for env, _ in envs if env.latest_index > 0]
     runs: dict[str, list[Row]] = defaultdict(list)
     if reported:
-        for row in await fetch(tx, cypher.OPEN_RUNS_OF_ORG, org=org, environments=reported):
-            runs[row["run"]["environment"]].append(row["run"])
+        for run in (await fetch(tx, cypher.OPEN_RUNS_OF_ORG, org=org, environments=reported))[0]["runs"]:
+            runs[run["environment"]].append(run)
     known = await provenance(tx, org, (run["fingerprint"] for found in runs.values() for run in found))
     answer = []
     for env, latest in sorted(envs, key=lambda pair: pair[0].name):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from neo4j.time import DateTime
@@ -21,7 +21,9 @@ from tracegraph.graph.model import (
     Environment,
     Flow,
     Org,
+    Role,
     Snapshot,
+    Token,
     artifact_state,
 )
 from tracegraph.graph.views import Provenance
@@ -29,8 +31,14 @@ from tracegraph.ingest.running_set import OpenRun
 
 Props = Mapping[str, Any]
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 def to_datetime(value: object) -> datetime:
+    """A stored time as an aware UTC datetime: a `DateTime`, or microseconds since the epoch where a query
+    projected it so (cheaper to decode in bulk)."""
+    if isinstance(value, int):
+        return _EPOCH + timedelta(microseconds=value)
     if isinstance(value, DateTime):
         native = value.to_native()
     elif isinstance(value, datetime):
@@ -170,3 +178,15 @@ def attestation(props: Props) -> Attestation:
 
 def open_run(props: Props) -> OpenRun:
     return OpenRun(props["fingerprint"], props["name"], int(props["instances"]))
+
+
+def token(props: Props) -> Token:
+    return Token(
+        org=props["org"],
+        id=props["id"],
+        name=props["name"],
+        role=Role(props["role"]),
+        created_at=to_datetime(props["created_at"]),
+        expires_at=maybe_datetime(props.get("expires_at")),
+        revoked_at=maybe_datetime(props.get("revoked_at")),
+    )

@@ -18,6 +18,8 @@ CONSTRAINTS: tuple[str, ...] = (
     "CREATE CONSTRAINT snapshot_key IF NOT EXISTS FOR (n:Snapshot) REQUIRE (n.org, n.environment, n.index) IS UNIQUE",
     "CREATE CONSTRAINT deployment_key IF NOT EXISTS FOR (n:Deployment) REQUIRE (n.org, n.flow, n.number) IS UNIQUE",
     "CREATE CONSTRAINT attestation_key IF NOT EXISTS FOR (n:Attestation) REQUIRE (n.org, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT token_key IF NOT EXISTS FOR (n:Token) REQUIRE (n.org, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT token_secret IF NOT EXISTS FOR (n:Token) REQUIRE n.secret_hash IS UNIQUE",
 )
 
 INDEXES: tuple[str, ...] = (
@@ -39,3 +41,6 @@ INDEXES: tuple[str, ...] = (
 )
 
 STATEMENTS: tuple[str, ...] = CONSTRAINTS + INDEXES
+
+# Indexes fill in the background; start-up waits so the first queries are planned with them.
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"

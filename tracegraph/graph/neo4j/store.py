@@ -15,9 +15,15 @@ from functools import partial
 from typing import TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
+    ConstraintError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from tracegraph.errors import Unavailable
+from tracegraph.errors import Conflict, Unavailable
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -27,9 +33,10 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TokenInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org
-from tracegraph.graph.neo4j import cypher, reads, records, schema, writes
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
+from tracegraph.graph.neo4j import reads, schema, tokens, writes
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -50,6 +57,14 @@ Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
 logger = logging.getLogger(__name__)
 
 INDEX_WAIT_SECONDS = 300
+
+# How long a managed transaction keeps retrying transient failures (deadlocks, a leader election, a server
+# restarting) before the caller gets `Unavailable`. The driver's default, 30 s plus back-off, kept a request
+# waiting over a minute when the server was down.
+MAX_RETRY_SECONDS = 15.0
+
+# What "the database cannot be reached" looks like from the driver; anything else is a bug and propagates.
+UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, OSError)
 
 
 class Neo4jStore:
@@ -81,21 +96,26 @@ class Neo4jStore:
         if self._driver is None:
             # The driver binds to the running event loop on first use, so it is made lazily, inside the loop.
             self._driver = AsyncGraphDatabase.driver(
-                self._uri, auth=self._auth, notifications_min_severity="OFF", user_agent="tracegraph"
+                self._uri,
+                auth=self._auth,
+                max_transaction_retry_time=MAX_RETRY_SECONDS,
+                notifications_min_severity="OFF",
+                user_agent="tracegraph",
             )
         return self._driver
 
     async def start(self) -> None:
         driver = self._open()
         try:
-            await driver.verify_connectivity(database=self._database)
+            await driver.verify_connectivity()
             async with driver.session(database=self._database) as session:
+                # Schema commands cannot share a transaction with writes; each runs on its own (idempotent).
                 for statement in schema.STATEMENTS:
                     result = await session.run(statement)
                     await result.consume()
-                result = await session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_SECONDS)
+                result = await session.run(schema.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
                 await result.consume()
-        except (ServiceUnavailable, SessionExpired, DriverError) as error:
+        except UNREACHABLE as error:
             raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
         logger.info("neo4j store ready at %s (database %s)", self._uri, self._database or "default")
 
@@ -105,12 +125,11 @@ class Neo4jStore:
             await driver.close()
 
     async def ping(self) -> None:
+        # One exchange with the server, without the managed transactions' retries: a health check must answer fast.
         self._round_trips += 1
         try:
-            await self._open().verify_connectivity(database=self._database)
-        except (ServiceUnavailable, SessionExpired, DriverError) as error:
-            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
-        except OSError as error:
+            await self._open().verify_connectivity()
+        except UNREACHABLE as error:
             raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
 
     # --- one transaction per call ----------------------------------------------------------------------------------
@@ -131,15 +150,11 @@ class Neo4jStore:
                 if write:
                     return await session.execute_write(work)
                 return await session.execute_read(work)
-        except (ServiceUnavailable, SessionExpired) as error:
+        except UNREACHABLE as error:
             raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
         except TransientError as error:
             # Still failing after the driver's retries (e.g. a long leader election).
             raise Unavailable(f"neo4j at {self._uri} kept failing: {error}") from error
-        except Neo4jError:
-            raise
-        except DriverError as error:
-            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
 
     # --- topology --------------------------------------------------------------------------------------------------
 
@@ -147,23 +162,19 @@ class Neo4jStore:
         return await self._write(partial(writes.create_org, org=org, now=utc_now()))
 
     async def get_org(self, name: str) -> Org:
-        row = await self._read(partial(reads.get_org, name=name))
-        return records.org(row["org"])
+        return await self._read(partial(reads.get_org, name=name))
 
     async def list_orgs(self) -> list[Org]:
-        rows = await self._read(partial(_fetch_all, query=cypher.LIST_ORGS))
-        return [records.org(row["org"]) for row in rows]
+        return await self._read(reads.list_orgs)
 
     async def create_flow(self, flow: FlowInput) -> Flow:
         return await self._write(partial(writes.create_flow, flow=flow, now=utc_now()))
 
     async def get_flow(self, org: str, name: str) -> Flow:
-        row = await self._read(partial(reads.get_flow, org=org, name=name))
-        return records.flow(row["flow"])
+        return await self._read(partial(reads.get_flow, org=org, name=name))
 
     async def list_flows(self, org: str) -> list[Flow]:
-        rows = await self._read(partial(reads.list_flows, org=org))
-        return [records.flow(row["flow"]) for row in rows]
+        return await self._read(partial(reads.list_flows, org=org))
 
     async def create_environment(self, environment: EnvironmentInput) -> Environment:
         return await self._write(partial(writes.create_environment, environment=environment, now=utc_now()))
@@ -172,8 +183,7 @@ class Neo4jStore:
         return await self._read(partial(reads.environment, org=org, name=name))
 
     async def list_environments(self, org: str) -> list[Environment]:
-        rows = await self._read(partial(reads.list_environments, org=org))
-        return [records.environment(row["environment"]) for row in rows]
+        return await self._read(partial(reads.list_environments, org=org))
 
     # --- ingest ----------------------------------------------------------------------------------------------------
 
@@ -191,7 +201,7 @@ class Neo4jStore:
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._write(
-            partial(writes.attest, attestation=attestation, now=utc_now(), id=uuid.uuid4().hex)
+            partial(writes.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
     # --- reads -----------------------------------------------------------------------------------------------------
@@ -207,14 +217,10 @@ class Neo4jStore:
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
         return await self._read(partial(reads.artifact_by_prefix, org=org, flow=flow, prefix=fingerprint_prefix))
 
-    async def artifacts_for_commit(
-        self, org: str, commit_prefix: str, flow: str | None = None
-    ) -> list[ArtifactDetail]:
+    async def artifacts_for_commit(self, org: str, commit_prefix: str, flow: str | None = None) -> list[ArtifactDetail]:
         return await self._read(partial(reads.artifacts_for_commit, org=org, prefix=commit_prefix, flow=flow))
 
-    async def list_artifacts(
-        self, org: str, flow: str, *, limit: int, after: str | None = None
-    ) -> list[Artifact]:
+    async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         return await self._read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
@@ -223,9 +229,7 @@ class Neo4jStore:
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False
     ) -> dict[str, list[CommitPlacement]]:
-        return await self._read(
-            partial(reads.commit_placements, org=org, shas=list(shas), include_past=include_past)
-        )
+        return await self._read(partial(reads.commit_placements, org=org, shas=list(shas), include_past=include_past))
 
     async def search(self, org: str, prefix: str) -> SearchResult:
         return await self._read(partial(reads.search, org=org, prefix=prefix))
@@ -243,7 +247,20 @@ class Neo4jStore:
     ) -> list[EnvironmentVersions]:
         return await self._read(partial(reads.versions, org=org, flow=flow, name=name))
 
+    # --- API tokens (as the embedded store keeps them) -------------------------------------------------------------
 
-async def _fetch_all(tx: AsyncManagedTransaction, query: str) -> list[dict[str, object]]:
-    result = await tx.run(query)
-    return await result.data()
+    async def create_token(self, token: TokenInput) -> Token:
+        work = partial(tokens.create_token, token=token, now=utc_now(), token_id=uuid.uuid4().hex)
+        try:
+            return await self._write(work)
+        except ConstraintError as error:  # the same secret twice: only a caller reusing a secret gets here
+            raise Conflict("a token with this secret already exists") from error
+
+    async def token_by_hash(self, secret_hash: str) -> Token | None:
+        return await self._read(partial(tokens.token_by_hash, secret_hash=secret_hash))
+
+    async def list_tokens(self, org: str) -> list[Token]:
+        return await self._read(partial(tokens.list_tokens, org=org))
+
+    async def revoke_token(self, org: str, token_id: str) -> Token:
+        return await self._write(partial(tokens.revoke_token, org=org, token_id=token_id, now=utc_now()))

@@ -27,13 +27,11 @@ from tracegraph.graph.model import Artifact, Attestation, Deployment, Environmen
 from tracegraph.graph.neo4j import cypher, reads, records
 from tracegraph.graph.neo4j.transaction import Tx, execute, existing, fetch
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
-from tracegraph.ingest.running_set import plan_changes
+from tracegraph.ingest.running_set import events_at, plan_changes
 
 
 async def create_org(tx: Tx, org: OrgInput, now: datetime) -> Org:
-    rows = await fetch(
-        tx, cypher.MERGE_ORG, name=org.name, public=org.public, description=org.description, now=now
-    )
+    rows = await fetch(tx, cypher.MERGE_ORG, name=org.name, public=org.public, description=org.description, now=now)
     return records.org(rows[0]["org"])
 
 
@@ -68,9 +66,19 @@ async def create_environment(tx: Tx, environment: EnvironmentInput, now: datetim
 
 
 async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequence[CommitInput]) -> int:
-    """Store commits with their ordered parents (a later duplicate in the batch wins); answer how many were not
-    reported before."""
-    latest = {commit.sha: commit for commit in commits}
+    """Store commits with their ordered parents; answer how many were not reported before. Details are overwritten
+    except branch, url and repository, which a report without them leaves as they were."""
+    latest: dict[str, CommitInput] = {}
+    for commit in commits:
+        earlier = latest.get(commit.sha)
+        if earlier is not None:  # as if reported one after the other: branch and url survive a report without
+            commit = commit.model_copy(
+                update={
+                    "branch": earlier.branch if commit.branch is None else commit.branch,
+                    "url": earlier.url if commit.url is None else commit.url,
+                }
+            )
+        latest[commit.sha] = commit
     shas = list(latest)
     before = {row["sha"] for row in await fetch(tx, cypher.REPORTED_SHAS, org=org, shas=shas)}
     rows = [
@@ -86,7 +94,7 @@ async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequen
         for commit in latest.values()
     ]
     await execute(tx, cypher.UPSERT_COMMITS, org=org, repo_url=repo_url, rows=rows)
-    await execute(tx, cypher.DELETE_COMMIT_EDGES, org=org, shas=shas)
+    await execute(tx, cypher.DELETE_PARENT_EDGES, org=org, shas=shas)
     if repo_url is not None:
         await execute(tx, cypher.LINK_REPOSITORY, org=org, url=repo_url, shas=shas)
     edges = [
@@ -113,7 +121,9 @@ async def report_artifact(tx: Tx, artifact: ArtifactInput, now: datetime) -> Art
     (await existing(tx, artifact.org, flow=artifact.flow)).require_flow()
     if artifact.commit is not None:
         if artifact.repo_url is not None:
-            await execute(tx, cypher.MERGE_REPOSITORY, org=artifact.org, url=artifact.repo_url, name=None, provider=None)
+            await execute(
+                tx, cypher.MERGE_REPOSITORY, org=artifact.org, url=artifact.repo_url, name=None, provider=None
+            )
         await upsert_commits(tx, artifact.org, artifact.repo_url, [artifact.commit])
     key = {"org": artifact.org, "flow": artifact.flow, "fingerprint": artifact.fingerprint}
     await execute(
@@ -164,46 +174,48 @@ async def report_snapshot(tx: Tx, report: SnapshotInput, now: datetime) -> Repor
     env = records.environment(state["environment"])
     latest = env.latest_index
     reported_at = report.reported_at or now
-    if latest:
-        latest_snapshot = records.snapshot(state["snapshot"])
-        if report.reported_at is not None and reported_at < latest_snapshot.reported_at:
+    previous = records.snapshot(state["snapshot"]) if latest else None
+    if previous is not None:
+        if report.reported_at is not None and reported_at < previous.reported_at:
             raise InvalidInput(
                 "reported_at",
-                f"must not be earlier than the latest snapshot #{latest} "
-                f"({latest_snapshot.reported_at.isoformat()})",
+                f"must not be earlier than the latest snapshot #{latest} ({previous.reported_at.isoformat()})",
             )
-        reported_at = max(reported_at, latest_snapshot.reported_at)
+        # Snapshot times never decrease along the index (the environment log relies on it), even with skewed clocks.
+        reported_at = max(reported_at, previous.reported_at)
     current = {run.fingerprint: run for run in (records.open_run(row) for row in state["runs"])}
+    run_ids = {row["fingerprint"]: row["id"] for row in state["runs"]}
     changes = plan_changes(current, report.artifacts)
-    if latest and not changes.changed:
+    if previous is not None and not changes.changed:
         await execute(tx, cypher.TOUCH_ENVIRONMENT, **scope, reported_at=reported_at)
-        return ReportedSnapshot(snapshot=latest_snapshot, changed=False, events=())
+        return ReportedSnapshot(snapshot=previous, changed=False, events=())
     index = latest + 1
     opened = [run.fingerprint for run in changes.open]
     await execute(tx, cypher.MERGE_DIGESTS, org=report.org, fingerprints=opened)
     rows = await fetch(tx, cypher.CREATE_SNAPSHOT, **scope, index=index, reported_at=reported_at)
     if changes.close:
-        await execute(tx, cypher.CLOSE_RUNS, **scope, index=index, fingerprints=list(changes.close))
+        await execute(tx, cypher.CLOSE_RUNS, index=index, ids=[run_ids[fingerprint] for fingerprint in changes.close])
     if changes.open:
         runs = [{"fingerprint": run.fingerprint, "name": run.name, "instances": run.instances} for run in changes.open]
         await execute(tx, cypher.OPEN_RUNS, **scope, index=index, runs=runs)
-    env = env.model_copy(update={"latest_index": index})
+    # The events of the new snapshot are exactly the Runs this report opened and closed.
+    shapes = events_at(changes.open, [current[fingerprint] for fingerprint in changes.close])
+    fingerprints = {shape.fingerprint for shape in shapes}
+    known, deployed = await reads.provenance_and_deployments(tx, env, fingerprints, fingerprints)
     return ReportedSnapshot(
         snapshot=records.snapshot(rows[0]["snapshot"]),
         changed=True,
-        events=(await reads.events(tx, env, [index]))[index],
+        events=reads.build_events(shapes, known, deployed),
     )
 
 
-async def attest(tx: Tx, attestation: AttestationInput, now: datetime, id: str) -> Attestation:
-    (
-        await existing(tx, attestation.org, flow=attestation.flow, fingerprint=attestation.fingerprint)
-    ).require_artifact()
+async def attest(tx: Tx, attestation: AttestationInput, now: datetime, attestation_id: str) -> Attestation:
+    (await existing(tx, attestation.org, flow=attestation.flow, fingerprint=attestation.fingerprint)).require_artifact()
     rows = await fetch(
         tx,
         cypher.CREATE_ATTESTATION,
         org=attestation.org,
-        id=id,
+        id=attestation_id,
         flow=attestation.flow,
         fingerprint=attestation.fingerprint,
         type=attestation.type,
