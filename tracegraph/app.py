@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from tracegraph.demo import DEMO_ORG, load_demo
+from tracegraph.auth.middleware import TokenAuth, principal_of
 from tracegraph.errors import TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
@@ -47,7 +47,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self._store = store
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(store=self._store.get(), settings=self._settings)
+        return Context(store=self._store.get(), settings=self._settings, principal=principal_of(request.scope))
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Browsers get GraphiQL even with ?query= in the address (GraphiQL keeps the query there).
@@ -117,9 +117,11 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if holder.owned:
             await holder.start()
-        if settings.demo and holder.started:
-            loaded = await load_demo(holder.store)
-            logger.info("Demo org %s %s", DEMO_ORG, "loaded" if loaded else "already present")
+        if settings.allow_anonymous_public_reads:
+            logger.warning(
+                "TRACEGRAPH_ALLOW_ANONYMOUS_PUBLIC_READS is on: requests without a token may read public orgs. "
+                "Use it for development only."
+            )
         try:
             yield
         finally:
@@ -145,7 +147,10 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             Route("/readyz", readyz, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_request_bytes)],
+        middleware=[
+            Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
+            Middleware(TokenAuth, store=holder.get, anonymous_public_reads=settings.allow_anonymous_public_reads),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -20,8 +20,9 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: SecretStr | None = None
     neo4j_database: str | None = None
-    demo: bool = Field(
-        default=False, description="Load the seed tutorial's cyber-dojo org at start-up (skipped when it is there)."
+    allow_anonymous_public_reads: bool = Field(
+        default=False,
+        description="Development only: let requests without a token read public orgs (a warning is logged).",
     )
     # Not `host`/`port`: TRACEGRAPH_HOST is the CLI's server URL, and one shell often sets both.
     listen_host: str = Field(default="127.0.0.1", description="Interface `tracegraph serve` listens on.")

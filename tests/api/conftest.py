@@ -10,18 +10,36 @@ import httpx
 import pytest_asyncio
 
 from tracegraph.app import create_app
+from tracegraph.auth.tokens import hash_secret, new_secret
+from tracegraph.errors import NotFound
+from tracegraph.graph.inputs import OrgInput, TokenInput
+from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
 
+# Every test starts with an admin token of this org; `Api.bootstrap` switches to another.
+DEFAULT_ORG = "acme"
+
 
 class Api:
-    """A GraphQL client over the app's `/graphql`."""
+    """A GraphQL client over the app's `/graphql`, sending the token of the org it was last bootstrapped as."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, store: GraphStore | None = None) -> None:
         self.http = client
+        self.store = store
+        self.headers: dict[str, str] = {}
+
+    async def bootstrap(self, org: str, *, public: bool = False, role: Role = Role.ADMIN) -> str:
+        """Create `org` on the store (as `tracegraph admin create-org` does) and act with a new `role` token of it."""
+        assert self.store is not None
+        await self.store.create_org(OrgInput(name=org, public=public))
+        self.headers = await token_headers(self.store, org, role=role)
+        return self.headers["Authorization"].removeprefix("Bearer ")
 
     async def call(self, query: str, variables: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}, **extra})
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}, **extra}, headers=self.headers
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -41,6 +59,17 @@ class Api:
         return error
 
 
+async def token_headers(store: GraphStore, org: str, *, role: Role = Role.ADMIN) -> dict[str, str]:
+    """Create `org` if needed and answer the header of a new `role` token of it."""
+    try:
+        await store.get_org(org)
+    except NotFound:
+        await store.create_org(OrgInput(name=org))
+    secret = new_secret()
+    await store.create_token(TokenInput(org=org, role=role, name="test", secret_hash=hash_secret(secret)))
+    return {"Authorization": f"Bearer {secret}"}
+
+
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(data_dir=tmp_path / "data", neo4j_uri=None, **overrides)
 
@@ -53,7 +82,9 @@ async def settings(tmp_path: Path) -> Settings:
 @pytest_asyncio.fixture(loop_scope="session")
 async def api(store: GraphStore, settings: Settings) -> AsyncIterator[Api]:
     async with serve(create_app(settings, store=store)) as client:
-        yield Api(client)
+        api = Api(client, store)
+        await api.bootstrap(DEFAULT_ORG)
+        yield api
 
 
 def serve(app: Any) -> _Served:

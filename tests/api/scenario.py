@@ -50,7 +50,7 @@ def running(*items: tuple[str, str, int]) -> list[dict[str, Any]]:
 
 
 async def report_seed(api: Api) -> None:
-    await api.data(CREATE_ORG, {"input": {"name": ORG, "public": True}})
+    await api.bootstrap(ORG, public=True)
     for flow in ("creator", "saver"):
         await api.data(CREATE_FLOW, {"input": {"org": ORG, "name": flow, "repoUrl": REPO}})
     for environment in ("aws-beta", "aws-prod"):

@@ -34,8 +34,8 @@ async def test_unexpected_errors_are_masked_and_logged_once(
 ) -> None:
     caplog.set_level(logging.ERROR)
     async with serve(create_app(settings, store=BrokenOrgs(store))) as client:  # type: ignore[arg-type]
-        api = Api(client)
-        await api.data('mutation { createOrg(input: {name: "acme"}) { org { name } } }')
+        api = Api(client, store)
+        await api.bootstrap("acme")
         body = await api.call('{ orgs { name } org(name: "acme") { name } }')
     assert body["data"] is None
     assert body["errors"] == [
@@ -76,8 +76,12 @@ async def test_a_store_that_cannot_be_reached_is_unavailable(tmp_path: Path) -> 
         assert ready.json()["status"] == "unavailable"
         assert ready.json()["backend"] == "neo4j"
         assert ready.json()["reason"]
-        body = (await client.post("/graphql", json={"query": "{ orgs { name } }"})).json()
-    assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+        # The token cannot even be checked: 503, whatever the token.
+        answer = await client.post(
+            "/graphql", json={"query": "{ orgs { name } }"}, headers={"Authorization": "Bearer tg_any"}
+        )
+    assert answer.status_code == 503
+    assert answer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
 
 
 async def test_health_and_readiness(api: Api, store: GraphStore) -> None:

@@ -12,7 +12,7 @@ import pytest_asyncio
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from tests.api.conftest import make_settings, serve
+from tests.api.conftest import make_settings, serve, token_headers
 from tests.contract.scenario import build, report, topology
 from tracegraph.app import create_app
 from tracegraph.graph.embedded.store import EmbeddedStore
@@ -36,7 +36,9 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     store = EmbeddedStore(settings.data_dir / "tracegraph.sqlite3")
     await store.start()
     try:
+        headers = await token_headers(store, "acme")
         async with serve(create_app(settings, store=store)) as http:
+            http.headers.update(headers)
             yield http
     finally:
         await store.close()
@@ -135,7 +137,9 @@ async def test_item_lookups(tmp_path: Path) -> None:
         for label in ("a", "b", "c"):
             await build(store, "web", label)
         await report(store, "prod", {"a": 1, "b": 1, "c": 1})
+        headers = await token_headers(store, "acme")
         async with serve(create_app(settings, store=store)) as http:
+            http.headers.update(headers)
             query = (
                 '{ environment(org: "acme", name: "prod") { snapshot { running(first: %d) '
                 "{ nodes { artifacts { history { kind } } } } } } }"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -24,11 +26,15 @@ def free_port() -> int:
 class Served:
     """`tracegraph serve …` as a child process, answering on a free port."""
 
-    def __init__(self, *flags: str) -> None:
+    def __init__(self, home: Path, *flags: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.config = home / "config" / "tracegraph" / "config.json"
         command = [sys.executable, "-m", "tracegraph.cli.main", "serve", "--port", str(self.port), *flags]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        environment = {**os.environ, "XDG_CONFIG_HOME": str(home / "config")}
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment
+        )
         self.output = ""
 
     def wait_ready(self) -> httpx.Response:
@@ -41,8 +47,10 @@ class Served:
                 assert time.monotonic() < deadline, "tracegraph serve did not answer within 60 s"
                 time.sleep(0.2)
 
-    def query(self, query: str, variables: dict[str, Any] | None = None) -> Any:
-        return httpx.post(f"{self.base}/graphql", json={"query": query, "variables": variables}, timeout=10).json()
+    def query(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        payload = {"query": query, "variables": variables}
+        return httpx.post(f"{self.base}/graphql", json=payload, headers=headers, timeout=10).json()
 
     def stop(self) -> None:
         self.process.terminate()
@@ -51,10 +59,11 @@ class Served:
 
 def test_serve_runs_the_api_on_the_embedded_store(tmp_path: Path) -> None:
     data_dir = tmp_path / "fresh" / "data"
-    server = Served("--data-dir", str(data_dir))
+    server = Served(tmp_path, "--data-dir", str(data_dir))
     try:
         assert server.wait_ready().json() == {"status": "ready", "backend": "embedded"}
-        assert server.query("{ orgs { name } }") == {"data": {"orgs": []}}
+        refused = server.query("{ orgs { name } }")  # auth is on by default
+        assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert (data_dir / "tracegraph.sqlite3").exists()
     finally:
         server.stop()
@@ -63,10 +72,14 @@ def test_serve_runs_the_api_on_the_embedded_store(tmp_path: Path) -> None:
 
 def test_serve_demo_answers_the_seed_incident(tmp_path: Path) -> None:
     """The README's first command: the tutorial's `cyber-dojo` org, and its incident in one query."""
-    server = Served("--data-dir", str(tmp_path / "data"), "--demo")
+    server = Served(tmp_path, "--data-dir", str(tmp_path / "data"), "--demo")
     try:
         assert server.wait_ready().status_code == 200
-        answer = server.query(INCIDENT, {"org": "cyber-dojo", "env": "aws-prod", "index": 176})
+        config = json.loads(server.config.read_text())  # the token `serve --demo` left for the CLI
+        assert config["host"] == server.base
+        assert config["org"] == "cyber-dojo"
+        variables = {"org": "cyber-dojo", "env": "aws-prod", "index": 176}
+        answer = server.query(INCIDENT, variables, token=config["api_token"])
     finally:
         server.stop()
     assert "errors" not in answer, answer

@@ -20,6 +20,10 @@ import uvicorn
 from playwright.async_api import Request, Route, async_playwright
 
 from tracegraph.app import GRAPHIQL_BUNDLE, create_app
+from tracegraph.auth.tokens import hash_secret, new_secret
+from tracegraph.graph.inputs import OrgInput, TokenInput
+from tracegraph.graph.model import Role
+from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,7 +38,7 @@ def free_port() -> int:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def server(tmp_path: Path) -> AsyncIterator[str]:
+async def server(tmp_path: Path) -> AsyncIterator[tuple[str, GraphStore]]:
     """The app on a real uvicorn server with its own embedded store, answering on 127.0.0.1."""
     port = free_port()
     app = create_app(Settings(data_dir=tmp_path / "data", neo4j_uri=None))
@@ -47,7 +51,7 @@ async def server(tmp_path: Path) -> AsyncIterator[str]:
         await asyncio.sleep(0.05)
     assert running.started, "uvicorn did not start"
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", app.state.store
     finally:
         running.should_exit = True
         await task
@@ -60,22 +64,16 @@ def require_browser_and_bundle() -> None:
         pytest.fail(f"{GRAPHIQL_BUNDLE} is missing: build GraphiQL with `npm ci && npm run build`")
 
 
-async def test_graphiql_runs_a_query_offline(server: str) -> None:
+async def test_graphiql_runs_a_query_offline(server: tuple[str, GraphStore]) -> None:
     require_browser_and_bundle()
-
-    import httpx
-
-    async with httpx.AsyncClient(base_url=server) as client:
-        created = await client.post(
-            "/graphql",
-            json={"query": 'mutation { createOrg(input: {name: "cyber-dojo", public: true}) { org { name } } }'},
-        )
-        assert created.status_code == 200, created.text
-        assert "errors" not in created.json(), created.text
+    url, store = server
+    await store.create_org(OrgInput(name="cyber-dojo", public=True))
+    secret = new_secret()
+    await store.create_token(TokenInput(org="cyber-dojo", role=Role.READER, secret_hash=hash_secret(secret)))
 
     refused: list[str] = []
     page_errors: list[str] = []
-    local = urlsplit(server).netloc
+    local = urlsplit(url).netloc
 
     async def only_local(route: Route, request: Request) -> None:
         if urlsplit(request.url).netloc == local or request.url.startswith("data:"):
@@ -91,11 +89,12 @@ async def test_graphiql_runs_a_query_offline(server: str) -> None:
             args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
         )
         try:
-            context = await browser.new_context()
+            # As a user pastes it into GraphiQL's Headers tab: every query carries the token.
+            context = await browser.new_context(extra_http_headers={"Authorization": f"Bearer {secret}"})
             await context.route("**/*", only_local)
             page = await context.new_page()
             page.on("pageerror", lambda error: page_errors.append(str(error)))
-            await page.goto(f"{server}/graphql?query={quote(QUERY)}")
+            await page.goto(f"{url}/graphql?query={quote(QUERY)}")
             await page.wait_for_selector(".graphiql-container", timeout=30_000)
             await page.click(".graphiql-execute-button")
             response = page.locator(".graphiql-response")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracegraph.auth.access import ANONYMOUS, Access, Principal
 from tracegraph.graph.store import GraphStore
 from tracegraph.resolvers.loaders import Loaders
 from tracegraph.settings import Settings
@@ -13,8 +14,11 @@ from tracegraph.settings import Settings
 class Context:
     store: GraphStore
     settings: Settings
+    principal: Principal = ANONYMOUS
     loaders: Loaders = field(init=False)
+    access: Access = field(init=False)
 
     def __post_init__(self) -> None:
+        self.access = Access(self.store, self.principal)
         # New loaders per request: their caches must never outlive one request (no stale reads, no shared memory).
         self.loaders = Loaders(self.store, max_item_lookups=self.settings.max_item_lookups)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from tracegraph.graph.model import Environment, Flow, Org
+from tracegraph.graph.model import Environment, Flow, Org, Role
 from tracegraph.resolvers.context import Context
 from tracegraph.resolvers.paging import Page, page_args, page_sequence
 
 
 async def org(ctx: Context, name: str) -> Org:
+    await ctx.access.require(name, Role.READER)
     return await ctx.store.get_org(name)
 
 
 async def orgs(ctx: Context) -> list[Org]:
-    return await ctx.store.list_orgs()
+    """Only the orgs the caller may read: their own and the public ones."""
+    return [item for item in await ctx.store.list_orgs() if item.public or item.name == ctx.principal.org]
 
 
 async def flow(ctx: Context, org: str, name: str) -> Flow:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from tracegraph.errors import InvalidInput
+from tracegraph.errors import Forbidden, InvalidInput
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -20,7 +20,7 @@ from tracegraph.graph.inputs import (
     SnapshotInput,
     parse,
 )
-from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Role
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
 from tracegraph.resolvers.context import Context
 
@@ -45,6 +45,12 @@ async def _write(model: type[ModelT], data: dict[str, Any], action: Callable[[Mo
 
 
 async def create_org(ctx: Context, data: dict[str, Any]) -> Org:
+    # The same answer whether the org exists or not: nothing leaks about other orgs.
+    if ctx.principal.org != data.get("name") or ctx.principal.role is not Role.ADMIN:
+        raise Forbidden(
+            f"only an admin token of org '{data.get('name')}' may change it; new orgs are created on the server "
+            "with `tracegraph admin create-org`"
+        )
     return await _write(OrgInput, data, ctx.store.create_org)
 
 

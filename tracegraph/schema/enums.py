@@ -8,6 +8,7 @@ import strawberry
 
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.model import ArtifactState as DomainArtifactState
+from tracegraph.graph.model import Role as DomainRole
 from tracegraph.graph.views import EventType as DomainEventType
 from tracegraph.graph.views import HistoryKind as DomainHistoryKind
 
@@ -35,7 +36,14 @@ strawberry.enum(
     description="One entry of an artifact's history: CREATED (built), DEPLOYED (a deployment was reported), "
     "ATTESTED (evidence reported), STARTED or STOPPED running in an environment.",
 )
+strawberry.enum(
+    DomainRole,
+    name="Role",
+    description="What a token may do in its org: READER queries; WRITER also reports builds, deployments, snapshots "
+    "and attestations; ADMIN also manages flows, environments, tokens and the org's settings.",
+)
 EnvironmentType: TypeAlias = DomainEnvironmentType
+Role: TypeAlias = DomainRole
 EventType: TypeAlias = DomainEventType
 ArtifactState: TypeAlias = DomainArtifactState
 HistoryKind: TypeAlias = DomainHistoryKind

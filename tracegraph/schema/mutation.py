@@ -5,9 +5,13 @@ is written."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
+from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers import writes
+from tracegraph.schema.enums import Role
 from tracegraph.schema.info import Info
 from tracegraph.schema.inputs import (
     AttestInput,
@@ -30,6 +34,7 @@ from tracegraph.schema.payloads import (
     ReportDeploymentPayload,
     ReportSnapshotPayload,
 )
+from tracegraph.schema.permissions import Administers, Writes
 from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.attestation import Attestation
 from tracegraph.schema.types.deployment import Deployment
@@ -38,6 +43,7 @@ from tracegraph.schema.types.event import Event
 from tracegraph.schema.types.flow import Flow
 from tracegraph.schema.types.org import Org
 from tracegraph.schema.types.snapshot import Snapshot
+from tracegraph.schema.types.token import Token
 
 
 @strawberry.type(description="Writes: what integrations report.")
@@ -46,11 +52,15 @@ class Mutation:
     async def create_org(self, info: Info, input: CreateOrgInput) -> CreateOrgPayload:
         return CreateOrgPayload(org=Org.of(await writes.create_org(info.context, to_data(input))))
 
-    @strawberry.mutation(description="Create a flow in an existing org, or update it.")
+    @strawberry.mutation(
+        permission_classes=[Administers], description="Create a flow in an existing org, or update it."
+    )
     async def create_flow(self, info: Info, input: CreateFlowInput) -> CreateFlowPayload:
         return CreateFlowPayload(flow=Flow.of(await writes.create_flow(info.context, to_data(input))))
 
-    @strawberry.mutation(description="Create an environment in an existing org, or update it.")
+    @strawberry.mutation(
+        permission_classes=[Administers], description="Create an environment in an existing org, or update it."
+    )
     async def create_environment(
         self,
         info: Info,
@@ -60,19 +70,22 @@ class Mutation:
         return CreateEnvironmentPayload(environment=Environment.of(found))
 
     @strawberry.mutation(
-        description="Report a build (upsert by flow and fingerprint); creates the commit when its details ride along."
+        permission_classes=[Writes],
+        description="Report a build (upsert by flow and fingerprint); creates the commit when its details ride along.",
     )
     async def report_artifact(self, info: Info, input: ReportArtifactInput) -> ReportArtifactPayload:
         return ReportArtifactPayload(
             artifact=Artifact.of_model(await writes.report_artifact(info.context, to_data(input)))
         )
 
-    @strawberry.mutation(description="Report git history in bulk (upsert; re-reporting creates nothing).")
+    @strawberry.mutation(
+        permission_classes=[Writes], description="Report git history in bulk (upsert; re-reporting creates nothing)."
+    )
     async def report_commits(self, info: Info, input: ReportCommitsInput) -> ReportCommitsPayload:
         reported = await writes.report_commits(info.context, to_data(input))
         return ReportCommitsPayload(received=reported.received, created=reported.created)
 
-    @strawberry.mutation(description="Report a deployment; numbered per flow (1, 2, 3…).")
+    @strawberry.mutation(permission_classes=[Writes], description="Report a deployment; numbered per flow (1, 2, 3…).")
     async def report_deployment(
         self,
         info: Info,
@@ -82,8 +95,9 @@ class Mutation:
         return ReportDeploymentPayload(deployment=Deployment.of(found))
 
     @strawberry.mutation(
+        permission_classes=[Writes],
         description="Report an environment's running set. Snapshot N+1 when it changed; otherwise the latest "
-        "snapshot with `changed: false`. Reports to one environment are serialised."
+        "snapshot with `changed: false`. Reports to one environment are serialised.",
     )
     async def report_snapshot(self, info: Info, input: ReportSnapshotInput) -> ReportSnapshotPayload:
         reported = await writes.report_snapshot(info.context, to_data(input))
@@ -94,6 +108,46 @@ class Mutation:
             events=[Event.of(event, org, environment) for event in reported.events],
         )
 
-    @strawberry.mutation(description="Attach evidence to a reported artifact.")
+    @strawberry.mutation(permission_classes=[Writes], description="Attach evidence to a reported artifact.")
     async def attest(self, info: Info, input: AttestInput) -> AttestPayload:
         return AttestPayload(attestation=Attestation.of(await writes.attest(info.context, to_data(input))))
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Issue an API token of the org (admin only). The answer holds its secret: store it now, it is "
+        "never shown again (only its hash is kept).",
+    )
+    async def create_token(self, info: Info, input: CreateTokenInput) -> CreateTokenPayload:
+        token, secret = await token_resolvers.create(info.context, input.org, input.role, input.name, input.expires_at)
+        return CreateTokenPayload(token=Token.of(token), secret=secret)
+
+    @strawberry.mutation(
+        permission_classes=[Administers], description="Revoke an API token of the org (admin only); idempotent."
+    )
+    async def revoke_token(self, info: Info, input: RevokeTokenInput) -> RevokeTokenPayload:
+        return RevokeTokenPayload(token=Token.of(await token_resolvers.revoke(info.context, input.org, str(input.id))))
+
+
+@strawberry.input(description="A new API token of `org`.")
+class CreateTokenInput:
+    org: str = strawberry.field(description="The org the token belongs to.")
+    role: Role = strawberry.field(description="What it may do there.")
+    name: str = strawberry.field(default="token", description="What it is for; 1-200 printable characters.")
+    expires_at: datetime | None = strawberry.field(default=None, description="When it stops working; null: never.")
+
+
+@strawberry.input(description="The token to revoke.")
+class RevokeTokenInput:
+    org: str = strawberry.field(description="The token's org.")
+    id: strawberry.ID = strawberry.field(description="The token's id.")
+
+
+@strawberry.type(description="A new token and, this once, its secret.")
+class CreateTokenPayload:
+    token: Token = strawberry.field(description="The token.")
+    secret: str = strawberry.field(description="Send it as `Authorization: Bearer <secret>`; never shown again.")
+
+
+@strawberry.type(description="The revoked token.")
+class RevokeTokenPayload:
+    token: Token = strawberry.field(description="The token, with `revokedAt` set.")

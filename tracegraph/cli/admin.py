@@ -1,0 +1,148 @@
+"""`tracegraph admin ...`: local bootstrap on the store itself (no server, no token needed) — create orgs and
+tokens. Whoever can run it can read the data directory or the Neo4j credentials anyway."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tracegraph.auth.tokens import hash_secret, new_secret
+from tracegraph.cli import table
+from tracegraph.cli.client import CliError
+from tracegraph.cli.context import fails_cleanly
+from tracegraph.errors import TracegraphError
+from tracegraph.graph.factory import open_store
+from tracegraph.graph.inputs import OrgInput, TokenInput, parse
+from tracegraph.graph.model import Role
+from tracegraph.graph.rules import utc_now
+from tracegraph.graph.store import GraphStore
+from tracegraph.settings import Settings
+
+app = typer.Typer(help="Bootstrap on the store directly: orgs and API tokens.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+DataDir = Annotated[Path | None, typer.Option(help="The embedded store's directory [env TRACEGRAPH_DATA_DIR].")]
+Neo4jUri = Annotated[str | None, typer.Option(help="Work on Neo4j at this URI [env TRACEGRAPH_NEO4J_URI].")]
+
+_DURATION = re.compile(r"^(\d+)([dhm])$")
+
+
+def _on_store(data_dir: Path | None, neo4j_uri: str | None, work: Callable[[GraphStore], Awaitable[T]]) -> T:
+    given: dict[str, Any] = {"data_dir": data_dir, "neo4j_uri": neo4j_uri}
+    settings = Settings(**{key: value for key, value in given.items() if value is not None})
+
+    async def run() -> T:
+        store = open_store(settings)
+        await store.start()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except TracegraphError as error:
+        raise CliError(error.message) from None
+
+
+def parse_expiry(text: str | None) -> datetime | None:
+    """`30d`, `12h`, `90m`, or an ISO 8601 time."""
+    if text is None:
+        return None
+    if match := _DURATION.match(text.strip()):
+        unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(2)]
+        return utc_now() + timedelta(**{unit: int(match.group(1))})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--expires: {text!r} is neither a duration (30d, 12h, 90m) nor an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+@app.command("create-org")
+@fails_cleanly
+def create_org(
+    name: Annotated[str, typer.Argument(help="The org's name.")],
+    public: Annotated[bool, typer.Option(help="Readable by any valid token of any org.")] = False,
+    description: Annotated[str, typer.Option(help="Free text.")] = "",
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Create an org (or update whether it is public)."""
+    try:
+        org = parse(OrgInput, {"name": name, "public": public, "description": description})
+    except TracegraphError as error:
+        raise CliError(error.message) from None
+    created = _on_store(data_dir, neo4j_uri, lambda store: store.create_org(org))
+    typer.echo(f"Org {created.name} ({'public' if created.public else 'private'})")
+
+
+@app.command("create-token")
+@fails_cleanly
+def create_token(
+    org: Annotated[str, typer.Option(help="The org the token belongs to.")],
+    role: Annotated[Role, typer.Option(help="reader, writer or admin.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "token",
+    expires: Annotated[str | None, typer.Option(help="30d, 12h, 90m or an ISO 8601 time; default never.")] = None,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Issue an API token and print its secret — once: only its hash is stored."""
+    secret = new_secret()
+    try:
+        wanted = parse(
+            TokenInput,
+            {
+                "org": org,
+                "role": role,
+                "name": name,
+                "expires_at": parse_expiry(expires),
+                "secret_hash": hash_secret(secret),
+            },
+        )
+    except TracegraphError as error:
+        raise CliError(error.message) from None
+    _on_store(data_dir, neo4j_uri, lambda store: store.create_token(wanted))
+    typer.echo(secret)
+
+
+@app.command("list-tokens")
+@fails_cleanly
+def list_tokens(
+    org: Annotated[str, typer.Option(help="The org.")],
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The org's tokens, without secrets."""
+    found = _on_store(data_dir, neo4j_uri, lambda store: store.list_tokens(org))
+    if as_json:
+        typer.echo(json.dumps([token.model_dump(mode="json") for token in found], indent=2))
+        return
+    rows = [["ID", "NAME", "ROLE", "EXPIRES", "REVOKED"]]
+    for token in found:
+        expires_at = token.expires_at.isoformat() if token.expires_at else "never"
+        revoked_at = token.revoked_at.isoformat() if token.revoked_at else "-"
+        rows.append([token.id, token.name, token.role.value, expires_at, revoked_at])
+    typer.echo(table.render(rows))
+
+
+@app.command("revoke-token")
+@fails_cleanly
+def revoke_token(
+    token_id: Annotated[str, typer.Argument(help="The token's id (see list-tokens).")],
+    org: Annotated[str, typer.Option(help="The token's org.")],
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Revoke a token; requests with it are refused from now on."""
+    revoked = _on_store(data_dir, neo4j_uri, lambda store: store.revoke_token(org, token_id))
+    typer.echo(f"Revoked token {revoked.id} ({revoked.name})")
