@@ -13,8 +13,8 @@ app = typer.Typer(help="Compare snapshots.", no_args_is_help=True)
 DIFF = """
 query Diff($org: String!, $from: String!, $to: String!) {
   diff(org: $org, from: $from, to: $to) {
-    source { environment { name } snapshot { index } }
-    target { environment { name } snapshot { index } }
+    source: from { environment { name } snapshot { index } }
+    target: to { environment { name } snapshot { index } }
     onlyInFrom { ...Running }
     onlyInTo { ...Running }
     scaled { before { instances } after { ...Running } }
