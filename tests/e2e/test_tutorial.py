@@ -77,3 +77,13 @@ def test_errors_are_one_line_on_stderr(server: RunningServer) -> None:
     assert missing.stdout == ""
     assert missing.stderr.count("\n") == 1
     assert "NOT_FOUND" in missing.stderr
+
+
+def test_snapshot_at_a_local_time(server: RunningServer) -> None:
+    """A time without a zone is the user's local time (TZ=Europe/Berlin here): 16:52:30 CEST is just after #176."""
+    printed = server.cli("--org", "cyber-dojo", "get", "snapshot", "aws-prod@{2022-09-06T16:52:30}").stdout
+    assert printed.splitlines()[0] == "Snapshot aws-prod#176, reported at Tue, 06 Sep 2022 16:52:28 CEST"
+    diff = server.cli("--org", "cyber-dojo", "diff", "snapshots", "aws-prod#175", "aws-prod#177").stdout
+    assert diff.splitlines()[0] == "Only present in aws-prod#175"
+    assert "creator:31dee35" in diff
+    assert "Only present in aws-prod#177" in diff

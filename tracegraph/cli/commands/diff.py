@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 
 app = typer.Typer(help="Compare snapshots.", no_args_is_help=True)
@@ -26,6 +27,11 @@ fragment Running on RunningArtifact {
   artifacts { flow { name } gitCommit commitUrl }
 }
 """
+
+
+def local_times(side: str) -> str:
+    environment, expr = split_snapshot_expr(side)
+    return environment + (expr or "")
 
 
 def _label(side: dict[str, Any]) -> str:
@@ -58,7 +64,8 @@ def diff_snapshots(
     """Compare two snapshots: only in the first, only in the second, scaled, and (optionally) unchanged."""
     settings = options(ctx)
     with client(ctx) as graphql:
-        found = graphql.execute(DIFF, {"org": settings.require_org(), "from": source, "to": target})["diff"]
+        variables = {"org": settings.require_org(), "from": local_times(source), "to": local_times(target)}
+        found = graphql.execute(DIFF, variables)["diff"]
     if settings.output is Output.JSON:
         emit_json(found)
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -69,11 +70,22 @@ _SNAPSHOT_EXPR = re.compile(r"^(?P<env>[^#~@]+)(?P<expr>[#~@].*)?$")
 
 
 def split_snapshot_expr(text: str) -> tuple[str, str | None]:
-    """`aws-prod#176` → (`aws-prod`, `#176`); `aws-prod` → (`aws-prod`, None)."""
+    """`aws-prod#176` → (`aws-prod`, `#176`); `aws-prod` → (`aws-prod`, None). A time without a zone,
+    `aws-prod@{2022-09-06T16:52:00}`, is the user's local time: it is sent with the local offset."""
     match = _SNAPSHOT_EXPR.match(text.strip())
     if match is None:
         raise CliError(f"{text!r} is not ENV, ENV#N, ENV~N or ENV@{{time}}")
-    return match.group("env"), match.group("expr")
+    return match.group("env"), with_local_zone(match.group("expr"))
+
+
+def with_local_zone(expr: str | None) -> str | None:
+    if not expr or not (expr.startswith("@{") and expr.endswith("}")):
+        return expr
+    try:
+        moment = datetime.fromisoformat(expr[2:-1].strip())
+    except ValueError:
+        return expr  # the server names the rule
+    return "@{" + (moment if moment.tzinfo else moment.astimezone()).isoformat() + "}"
 
 
 def artifact_block(artifact: dict[str, Any]) -> str:
