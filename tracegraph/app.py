@@ -122,6 +122,12 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
                 "TRACEGRAPH_ALLOW_ANONYMOUS_PUBLIC_READS is on: requests without a token may read public orgs. "
                 "Use it for development only."
             )
+        if holder.owned and holder.started and not await holder.store.list_orgs():
+            logger.warning(
+                "The store holds no org yet. Create one and its first token on this machine: "
+                "`tracegraph admin create-org NAME` then `tracegraph admin create-token --org NAME --role admin` "
+                "(or run `tracegraph serve --demo` for the tutorial's data)."
+            )
         try:
             yield
         finally:
