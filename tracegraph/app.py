@@ -26,8 +26,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from tracegraph.auth.middleware import TokenAuth, principal_of
-from tracegraph.errors import TracegraphError
+from tracegraph.auth.access import ANONYMOUS
+from tracegraph.auth.middleware import UNAUTHENTICATED, TokenAuth, principal_of
+from tracegraph.errors import UNAVAILABLE_MESSAGE, TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
 from tracegraph.resolvers.context import Context
@@ -42,12 +43,43 @@ GRAPHIQL_BUNDLE = STATIC_DIR / "graphiql" / "graphiql.js"
 
 class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings, store: StoreHolder) -> None:
-        super().__init__(make_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True)
+        # No WebSocket sub-protocol yet: the schema has no subscriptions, and queries and mutations go over HTTP,
+        # where every request's token is checked (a socket would keep a revoked token's rights).
+        super().__init__(
+            make_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True, subscription_protocols=()
+        )
         self._settings = settings
         self._store = store
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(store=self._store.get(), settings=self._settings, principal=principal_of(request.scope))
+        principal = principal_of(request.scope)
+        return Context(
+            store=self._store.get(),
+            settings=self._settings,
+            principal=principal or ANONYMOUS,
+            authenticated=principal is not None,
+        )
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        # Only a GraphiQL page load passes the token check unauthenticated; it must never execute anything.
+        if not context.authenticated:
+            raise HTTPException(401, UNAUTHENTICATED)
+        return await super().execute_operation(
+            request=request,
+            request_adapter=request_adapter,
+            request_data=request_data,
+            context=context,
+            root_value=root_value,
+            sub_response=sub_response,
+        )
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Browsers get GraphiQL even with ?query= in the address (GraphiQL keeps the query there).
@@ -140,9 +172,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def readyz(request: Request) -> Response:
         reason = await holder.ready()
         if reason is not None:
-            return JSONResponse(
-                {"status": "unavailable", "backend": holder.store.backend, "reason": reason}, status_code=503
-            )
+            logger.error("Not ready: %s", reason)  # hosts and paths stay in the log
+            answer = {"status": "unavailable", "backend": holder.store.backend, "reason": UNAVAILABLE_MESSAGE}
+            return JSONResponse(answer, status_code=503)
         return JSONResponse({"status": "ready", "backend": holder.store.backend})
 
     app = Starlette(

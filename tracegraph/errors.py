@@ -55,4 +55,9 @@ class Forbidden(TracegraphError):
 
 
 class Unavailable(TracegraphError):
+    """Its message names hosts, ports or paths: log it; callers get `UNAVAILABLE_MESSAGE`."""
+
     code = "UNAVAILABLE"
+
+
+UNAVAILABLE_MESSAGE = "The store is unavailable; try again shortly."

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.api.conftest import make_settings, serve
@@ -239,3 +240,24 @@ async def test_anonymous_public_reads_switch(
     assert write["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert bad_token.status_code == 401  # a wrong token is refused even when anonymous reads are allowed
     assert any("ALLOW_ANONYMOUS_PUBLIC_READS" in record.getMessage() for record in caplog.records)
+
+
+async def test_page_loads_and_mount_prefixes_do_not_bypass_the_token_check(store: GraphStore, tmp_path: Path) -> None:
+    await seed(store)
+    query = '{ flow(org: "public-co", name: "web") { name } }'
+    app = create_app(make_settings(tmp_path), store=store)
+    async with serve(app) as http:
+        # Two Accept headers: the first decides what the GraphQL view does, and it is not a page load.
+        sneaky = await http.get(
+            "/graphql", params={"query": query}, headers=[("accept", "application/json"), ("accept", "text/html")]
+        )
+        assert sneaky.status_code == 401
+        assert "web" not in sneaky.text
+        page = await http.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200
+        assert "<html" in page.text.lower()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, root_path="/api"), base_url="http://tracegraph.test"
+    ) as prefixed:
+        mounted = await prefixed.post("/api/graphql", json={"query": query})
+    assert mounted.status_code == 401

@@ -11,6 +11,7 @@ import pytest
 
 from tests.api.conftest import Api, make_settings, serve
 from tracegraph.app import create_app
+from tracegraph.errors import UNAVAILABLE_MESSAGE
 from tracegraph.graph.model import Org
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
@@ -82,6 +83,8 @@ async def test_a_store_that_cannot_be_reached_is_unavailable(tmp_path: Path) -> 
         )
     assert answer.status_code == 503
     assert answer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+    assert answer.json()["errors"][0]["message"] == UNAVAILABLE_MESSAGE  # no host, port or path for callers
+    assert "127.0.0.1" not in ready.text
 
 
 async def test_health_and_readiness(api: Api, store: GraphStore) -> None:

@@ -1,31 +1,55 @@
 """Authentication at the HTTP edge of `/graphql`: a valid `Authorization: Bearer <token>` or nothing gets through.
 
 A missing, unknown, expired or revoked token is answered 401 UNAUTHENTICATED with one message for all four cases,
-so nothing is revealed about which. A browser opening GraphiQL (GET, `Accept: text/html`) gets the page without a
-token: the page holds no data, and its queries carry the token. WebSocket upgrades are checked the same way and
-closed with code 4401. With `allow_anonymous_public_reads`, a request with no token at all goes on as anonymous.
+so nothing is revealed about which. A browser opening GraphiQL (GET for HTML, no query) gets the page without a
+token: the page holds no data, and its queries carry the token. Such a request gets no principal, and the GraphQL
+view refuses to execute anything without one (`GraphQLApp.execute_operation`), so a request that only looks like a
+page load cannot read data. WebSocket upgrades are checked the same way (refused with 403). With
+`allow_anonymous_public_reads`, a request with no token at all goes on as anonymous.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 
+from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tracegraph.auth.access import ANONYMOUS, Principal
 from tracegraph.auth.tokens import bearer_token, hash_secret
-from tracegraph.errors import Unavailable
+from tracegraph.errors import UNAVAILABLE_MESSAGE, Unavailable
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
+
+logger = logging.getLogger(__name__)
 
 UNAUTHENTICATED = "A valid API token is required: send `Authorization: Bearer <token>`."
 PRINCIPAL_KEY = "tracegraph.principal"
 
 
-def principal_of(scope: Scope) -> Principal:
-    principal: Principal = scope.get("state", {}).get(PRINCIPAL_KEY, ANONYMOUS)
+def principal_of(scope: Scope) -> Principal | None:
+    """Who the middleware authenticated; None when it did not (a GraphiQL page load)."""
+    principal: Principal | None = scope.get("state", {}).get(PRINCIPAL_KEY)
     return principal
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the app's mount point (`root_path`), as Starlette's router matches it."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def is_page_load(scope: Scope) -> bool:
+    """GET asking for HTML (or anything) without a query: what the GraphQL view answers with the GraphiQL page."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    request = Request(scope)
+    accept = request.headers.get("accept", "")  # the first Accept header, as the GraphQL view reads it
+    return "text/html" in accept or ("*/*" in accept and request.query_params.get("query") is None)
 
 
 class TokenAuth:
@@ -38,17 +62,18 @@ class TokenAuth:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or scope["path"].rstrip("/") != self.path:
+        if scope["type"] not in ("http", "websocket") or route_path(scope).rstrip("/") != self.path:
             await self.app(scope, receive, send)
             return
-        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
-        if scope["type"] == "http" and scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
-            await self.app(scope, receive, send)  # the GraphiQL page itself
+        authorization = Headers(scope=scope).get("authorization")
+        if authorization is None and is_page_load(scope):
+            await self.app(scope, receive, send)  # the GraphiQL page itself: no principal, so nothing executes
             return
         try:
-            principal = await self.authenticate(headers.get("authorization"))
+            principal = await self.authenticate(authorization)
         except Unavailable as error:
-            await self._refuse(scope, send, 503, error.message, "UNAVAILABLE")
+            logger.error("Cannot check a token: %s", error.message)
+            await self._refuse(scope, send, 503, UNAVAILABLE_MESSAGE, "UNAVAILABLE")
             return
         if principal is None:
             await self._refuse(scope, send, 401, UNAUTHENTICATED, "UNAUTHENTICATED")

@@ -15,6 +15,7 @@ class Context:
     store: GraphStore
     settings: Settings
     principal: Principal = ANONYMOUS
+    authenticated: bool = True  # False only for a GraphiQL page load, which executes nothing
     loaders: Loaders = field(init=False)
     access: Access = field(init=False)
 

@@ -18,7 +18,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult
 
-from tracegraph.errors import InvalidInput, TracegraphError
+from tracegraph.errors import UNAVAILABLE_MESSAGE, InvalidInput, TracegraphError, Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,10 @@ class TracegraphSchema(strawberry.Schema):
 
 def shape(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    if isinstance(original, Unavailable):
+        # The detail names hosts, ports or paths: for the server's log, not for callers.
+        logger.error("Store unavailable: %s", original.message)
+        return _copy(error, UNAVAILABLE_MESSAGE, {"code": original.code})
     if isinstance(original, TracegraphError):
         extensions: dict[str, object] = {"code": original.code}
         if isinstance(original, InvalidInput):

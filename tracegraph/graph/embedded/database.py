@@ -22,6 +22,10 @@ from tracegraph.graph.embedded.schema import DDL, SCHEMA_VERSION
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
+# SQLite failures that mean the file cannot be used right now, as opposed to a bug in a statement.
+_UNAVAILABLE = frozenset(
+    {"SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_NOTADB"}
+) | frozenset(f"SQLITE_IOERR{suffix}" for suffix in ("", "_READ", "_WRITE", "_FSYNC", "_SHORT_READ", "_LOCK"))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -100,7 +104,9 @@ class Database:
         try:
             return await loop.run_in_executor(self._executor, runner, work)
         except sqlite3.OperationalError as error:
-            raise Unavailable(f"embedded store at {self.path}: {error}") from error
+            if getattr(error, "sqlite_errorname", "") in _UNAVAILABLE:
+                raise Unavailable(f"embedded store at {self.path}: {error}") from error
+            raise  # a bug (bad SQL, missing column): masked and logged by the API, never an "outage"
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
