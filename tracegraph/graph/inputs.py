@@ -27,6 +27,7 @@ from tracegraph.graph.rules import (
     Label,
     Name,
     ObservedName,
+    ReportedTime,
     Sha,
     Text,
     Timestamp,
@@ -84,7 +85,7 @@ class ArtifactInput(Input):
     git_commit: Sha | None = None
     commit_url: Url | None = None
     build_url: Url | None = None
-    created_at: Timestamp | None = None
+    created_at: ReportedTime | None = None
     # Commit details may ride along with the build so the commit node exists without a separate history import.
     commit: CommitInput | None = None
     repo_url: Url | None = None
@@ -124,7 +125,7 @@ class DeploymentInput(Input):
     environment: Name
     user: Label | None = None
     description: Text = ""
-    reported_at: Timestamp | None = None
+    reported_at: ReportedTime | None = None
 
 
 class RunningArtifactInput(Input):
@@ -140,7 +141,7 @@ class SnapshotInput(Input):
     org: Name
     environment: Name
     artifacts: list[RunningArtifactInput] = Field(default_factory=list, max_length=MAX_RUNNING)
-    reported_at: Timestamp | None = None
+    reported_at: ReportedTime | None = None
 
     @field_validator("artifacts")
     @classmethod
@@ -165,12 +166,16 @@ class AttestationInput(Input):
     compliant: bool
     url: Url | None = None
     data: dict[str, Any] = Field(default_factory=dict)
-    reported_at: Timestamp | None = None
+    reported_at: ReportedTime | None = None
 
     @field_validator("data")
     @classmethod
     def _data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(data, default=str)) > MAX_ATTESTATION_DATA_BYTES:
+        try:
+            text = json.dumps(data, default=str, allow_nan=False)
+        except ValueError:
+            raise ValueError("must be JSON: NaN and Infinity are not numbers there") from None
+        if len(text) > MAX_ATTESTATION_DATA_BYTES:
             raise ValueError(f"must serialise to at most {MAX_ATTESTATION_DATA_BYTES} bytes of JSON")
         return data
 

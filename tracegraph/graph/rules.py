@@ -13,10 +13,12 @@ Each rule is stated once, here, and quoted in error messages and in the GraphQL 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from tracegraph.errors import InvalidInput
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 NAME_RULE = "1-100 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit"
@@ -44,6 +46,15 @@ def _check_prefix(value: str) -> str:
     return value.lower()
 
 
+def hex_prefix(value: str, *, field: str, longest: int = 64) -> str:
+    """A prefix as the edges accept it (commits are at most 40 long, fingerprints 64), lower-cased."""
+    text = value.strip()
+    if not MIN_PREFIX <= len(text) <= longest or not _HEX.match(text):
+        rule = PREFIX_RULE if longest == 64 else f"a prefix of {MIN_PREFIX} to {longest} hexadecimal characters"
+        raise InvalidInput(field, f"must be {rule}; got {value[:80]!r}")
+    return text.lower()
+
+
 def _check_name(value: str) -> str:
     if not re.match(NAME_PATTERN, value):
         raise ValueError(f"must be {NAME_RULE}")
@@ -65,7 +76,21 @@ def _check_url(value: str) -> str:
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must carry a time zone (e.g. 2022-09-06T14:52:28Z)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+
+
+# How far ahead of the server's clock a reported time may be: a little clock skew, not a time that would pin every
+# later report of an environment to the future.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _not_in_future(value: datetime) -> datetime:
+    if value > utc_now() + MAX_CLOCK_SKEW:
+        raise ValueError("must not be in the future (more than 5 minutes ahead of the server's clock)")
+    return value
 
 
 def _strip(value: object) -> object:
@@ -85,6 +110,8 @@ Label = Annotated[
 ]
 Url = Annotated[str, StringConstraints(max_length=2048, strip_whitespace=True), AfterValidator(_check_url)]
 Timestamp = Annotated[datetime, AfterValidator(_to_utc)]
+# When something happened, as reported: not in the future.
+ReportedTime = Annotated[datetime, AfterValidator(_to_utc), AfterValidator(_not_in_future)]
 Instances = Annotated[int, Field(ge=1, le=1_000_000)]
 
 

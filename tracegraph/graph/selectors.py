@@ -54,25 +54,38 @@ def parse_snapshot_expr(expr: str | None, *, field: str = "expr") -> SnapshotSel
     text = (expr or "").strip()
     if text in ("", "latest"):
         return LATEST
-    if text.startswith("#") or text.isdigit():
-        number = text.removeprefix("#")
-        if number.isdigit() and int(number) >= 1:
-            return SnapshotSelector(kind=SelectorKind.INDEX, value=int(number))
+    if text.startswith("#") or parse_number(text) is not None:
+        number = parse_number(text.removeprefix("#"))
+        if number is not None and number >= 1:
+            return SnapshotSelector(kind=SelectorKind.INDEX, value=number)
     elif text.startswith("~"):
-        number = text[1:]
-        if number.isdigit():
-            return SnapshotSelector(kind=SelectorKind.BEFORE_LATEST, value=int(number))
+        number = parse_number(text[1:])
+        if number is not None:
+            return SnapshotSelector(kind=SelectorKind.BEFORE_LATEST, value=number)
     elif match := _TIME_EXPR.match(text):
         return SnapshotSelector(kind=SelectorKind.AT_TIME, at=_parse_time(match.group(1), field))
     raise InvalidInput(field, f"must be {SNAPSHOT_EXPR_RULE}; got {text!r}")
 
 
+MAX_INDEX = 2**62  # far beyond any history, and within what every backend's integers hold
+# ASCII only: str.isdigit() also accepts superscripts and full-width digits.
+_DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
+def parse_number(text: str) -> int | None:
+    """A snapshot number or count in ASCII digits; None when it is not one (or absurdly large)."""
+    if not _DIGITS.match(text):
+        return None
+    value = int(text)
+    return value if value <= MAX_INDEX else None
+
+
 def _parse_time(text: str, field: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"time {text!r} must be ISO 8601, e.g. 2022-09-06T14:52:00Z") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidInput(field, f"time {text!r} must be ISO 8601 in range, e.g. 2022-09-06T14:52:00Z") from None
 
 
 def parse_interval(text: str, *, field: str = "interval") -> tuple[int | None, int | None]:
@@ -80,11 +93,10 @@ def parse_interval(text: str, *, field: str = "interval") -> tuple[int | None, i
     lower, separator, upper = text.strip().partition("..")
     if not separator:
         upper = lower
-    try:
-        low = int(lower) if lower.strip() else None
-        high = int(upper) if upper.strip() else None
-    except ValueError:
-        raise InvalidInput(field, f"must be {INTERVAL_RULE}; got {text!r}") from None
+    low = parse_number(lower.strip()) if lower.strip() else None
+    high = parse_number(upper.strip()) if upper.strip() else None
+    if (lower.strip() and low is None) or (upper.strip() and high is None):
+        raise InvalidInput(field, f"must be {INTERVAL_RULE}; got {text[:80]!r}")
     if (low is not None and low < 1) or (high is not None and high < 1) or (low and high and low > high):
         raise InvalidInput(field, f"must be {INTERVAL_RULE}; got {text!r}")
     return low, high
@@ -98,13 +110,13 @@ class LogQuery(BaseModel):
 
     org: Name
     environment: Name
-    min_index: int | None = Field(default=None, ge=1)
-    max_index: int | None = Field(default=None, ge=1)
+    min_index: int | None = Field(default=None, ge=1, le=MAX_INDEX)
+    max_index: int | None = Field(default=None, ge=1, le=MAX_INDEX)
     since: Timestamp | None = None
     until: Timestamp | None = None
     flow: Name | None = None
-    before: int | None = Field(default=None, ge=1)
-    after: int | None = Field(default=None, ge=0)
+    before: int | None = Field(default=None, ge=1, le=MAX_INDEX)
+    after: int | None = Field(default=None, ge=0, le=MAX_INDEX)
     oldest_first: bool = False
     limit: int = Field(default=15, ge=1, le=MAX_PAGE)
 

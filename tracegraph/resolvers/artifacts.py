@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from tracegraph.graph.model import Artifact
+from tracegraph.graph.rules import hex_prefix
 from tracegraph.graph.views import ArtifactDetail
 from tracegraph.resolvers.context import Context
 from tracegraph.resolvers.paging import Page, decode_cursor, encode_cursor, page_args
 
 
 async def artifact(ctx: Context, org: str, flow: str, fingerprint: str) -> ArtifactDetail:
-    detail = await ctx.store.artifact(org, flow, fingerprint)
+    detail = await ctx.store.artifact(org, flow, hex_prefix(fingerprint, field="fingerprint"))
     ctx.loaders.artifact.prime((org, flow, detail.provenance.artifact.fingerprint), detail)
     return detail
 
@@ -20,7 +21,7 @@ async def detail(ctx: Context, org: str, flow: str, fingerprint: str) -> Artifac
 
 
 async def for_commit(ctx: Context, org: str, commit: str, flow: str | None) -> list[ArtifactDetail]:
-    found = await ctx.store.artifacts_for_commit(org, commit, flow)
+    found = await ctx.store.artifacts_for_commit(org, hex_prefix(commit, field="commit", longest=40), flow)
     for item in found:
         ctx.loaders.artifact.prime((org, item.provenance.artifact.flow, item.provenance.artifact.fingerprint), item)
     return found

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from tracegraph.errors import InvalidInput
-from tracegraph.graph.rules import NAME_PATTERN, PREFIX_RULE
+from tracegraph.graph.rules import NAME_PATTERN, hex_prefix
 from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE, SnapshotSelector, parse_snapshot_expr
 from tracegraph.graph.views import EnvironmentVersions, SearchResult, SnapshotDiff
 from tracegraph.resolvers.context import Context
 
-_SIDE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,99})((?:[#~@].*)?)$")
+_SIDE = re.compile(r"^([^#~@]+)((?:[#~@].*)?)$")
 SIDE_RULE = f"an environment name optionally followed by {SNAPSHOT_EXPR_RULE.removeprefix('a snapshot expression: ')}"
 
 
@@ -23,10 +23,7 @@ def side(text: str, *, field: str) -> tuple[str, SnapshotSelector]:
 
 
 async def search(ctx: Context, org: str, prefix: str) -> SearchResult:
-    value = prefix.strip()
-    if not 5 <= len(value) <= 64 or not re.fullmatch(r"[0-9a-fA-F]+", value):
-        raise InvalidInput("prefix", f"must be {PREFIX_RULE}; got {prefix!r}")
-    return await ctx.store.search(org, value.lower())
+    return await ctx.store.search(org, hex_prefix(prefix, field="prefix"))
 
 
 async def diff(ctx: Context, org: str, source: str, target: str) -> SnapshotDiff:

@@ -12,10 +12,12 @@ from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Environment
 from tracegraph.graph.selectors import (
     LATEST,
+    MAX_INDEX,
     LogQuery,
     SelectorKind,
     SnapshotSelector,
     parse_interval,
+    parse_number,
     parse_snapshot_expr,
 )
 from tracegraph.graph.views import SnapshotDetail, SnapshotEvents
@@ -54,8 +56,8 @@ def _snapshot_selector(selections: Iterable[Selection]) -> SnapshotSelector | No
         if isinstance(selection, SelectedField) and selection.name == "snapshot":
             index, expr = selection.arguments.get("index"), selection.arguments.get("expr")
             # Literal arguments arrive as their source text; variables as values.
-            if isinstance(index, str) and index.isdigit():
-                index = int(index)
+            if isinstance(index, str) and parse_number(index) is not None:
+                index = parse_number(index)
             if not isinstance(index, int | None) or not isinstance(expr, str | None):
                 return None
             try:
@@ -97,8 +99,8 @@ async def log(
     """A page of the environment's log, newest first unless `oldest_first`. Keyset on the snapshot index."""
     args = page_args("snapshot", first=first, after=after, last=last, before=before)
     low, high = parse_interval(interval) if interval is not None else (None, None)
-    cursor = int(args.cursor[0]) if args.cursor and isinstance(args.cursor[0], int) else None
-    if args.cursor is not None and cursor is None:
+    cursor = args.cursor[0] if args.cursor and isinstance(args.cursor[0], int) else None
+    if args.cursor is not None and (cursor is None or not 0 <= cursor <= MAX_INDEX):
         raise InvalidInput("after" if args.forward else "before", "is not a cursor returned by this connection")
     # Walking backwards (last/before) reads the opposite order from the cursor, then flips the rows.
     ascending = oldest_first != (not args.forward)

@@ -11,6 +11,7 @@ import strawberry
 from tracegraph.errors import NotFound
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import PREFIX_RULE
+from tracegraph.graph.selectors import parse_number
 from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import commits as commit_resolvers
 from tracegraph.resolvers import explore, topology
@@ -176,8 +177,9 @@ async def load_node(info: Info, global_id: str) -> Node:
         case "Snapshot":
             org, environment, index = split_key(key, 3)
             await ctx.access.require(org, Role.READER)
-            if index.isdigit():
-                return Snapshot.of_detail(await snapshot_resolvers.snapshot_by_index(ctx, org, environment, int(index)))
+            number = parse_number(index)
+            if number is not None:
+                return Snapshot.of_detail(await snapshot_resolvers.snapshot_by_index(ctx, org, environment, number))
         case "Artifact":
             org, flow, fingerprint = split_key(key, 3)
             await ctx.access.require(org, Role.READER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -133,7 +134,7 @@ def _running_from_flags(artifacts: list[str]) -> list[dict[str, Any]]:
         if not separator or not name:
             raise CliError(f"--artifact {position + 1}: expected NAME=FINGERPRINT[:INSTANCES], got {flag!r}")
         digest, _, instances = rest.partition(":")
-        if instances and not instances.isdigit():
+        if instances and not re.fullmatch(r"[0-9]{1,7}", instances):
             raise CliError(f"--artifact {position + 1}: instances must be a whole number, got {instances!r}")
         running.append({"fingerprint": digest, "name": name, "instances": int(instances or 1)})
     return running
