@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,19 +32,20 @@ def admin(server: RunningServer, *args: str) -> str:
 @pytest.fixture(scope="module")
 def writer(server: RunningServer) -> dict[str, str]:
     """An org `shop` with a flow and an environment, and a writer token's environment variables for it."""
-    admin(server, "create-org", "shop")
+    admin(server, "create-org", "shop", "--public", "--description", "the shop")
+    assert admin(server, "create-org", "shop") == "Org shop (public)"  # what is not given stays as it was
+    assert admin(server, "create-flow", "web", "--org", "shop", "--repo-url", "https://example.com/web") == (
+        "Flow web in shop"
+    )
+    assert admin(server, "create-environment", "prod", "--org", "shop", "--type", "K8S") == (
+        "Environment prod (K8S) in shop"
+    )
+    data_dir = str(Path(server.env["HOME"]) / "data")
+    bad = server.cli("admin", "create-flow", "wéb", "--org", "shop", "--data-dir", data_dir, check=False)
+    assert bad.returncode == 1
+    assert "name" in bad.stderr
     admin_token = admin(server, "create-token", "--org", "shop", "--role", "admin", "--name", "bootstrap")
     as_admin = {"TRACEGRAPH_ORG": "shop", "TRACEGRAPH_API_TOKEN": admin_token}
-    setup = """mutation {
-      createFlow(input: {org: "shop", name: "web"}) { flow { name } }
-      createEnvironment(input: {org: "shop", name: "prod", type: K8S}) { environment { name } }
-    }"""
-    subprocess.run(
-        [sys.executable, "-c", "import httpx,sys,json; r=httpx.post(sys.argv[1], json={'query': sys.argv[2]}, "
-         "headers={'Authorization': 'Bearer ' + sys.argv[3]}); assert 'errors' not in r.json(), r.text",
-         server.url + "/graphql", setup, admin_token],
-        check=True,
-    )  # fmt: skip
     token = admin(server, "create-token", "--org", "shop", "--role", "writer", "--name", "ci", "--expires", "1d")
     assert token.startswith("tg_")
     assert token != admin_token

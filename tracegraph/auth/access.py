@@ -19,6 +19,7 @@ from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 
 _RANK = {Role.READER: 1, Role.WRITER: 2, Role.ADMIN: 3}
+_ARTICLE = {Role.READER: "a", Role.WRITER: "a", Role.ADMIN: "an"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +28,6 @@ class Principal:
 
     org: str | None
     role: Role | None
-    token_id: str | None = None
-
-    @property
-    def anonymous(self) -> bool:
-        return self.org is None
 
 
 ANONYMOUS = Principal(org=None, role=None)
@@ -52,7 +48,7 @@ def require(principal: Principal, org: str, role: Role, *, public: bool) -> None
     if role is Role.READER:
         return
     if principal.org != org or principal.role is None or _RANK[principal.role] < _RANK[role]:
-        raise Forbidden(f"this needs a {role.value} token of org '{org}'")
+        raise Forbidden(f"this needs {_ARTICLE[role]} {role.value} token of org '{org}'")
 
 
 class Access:
@@ -71,9 +67,6 @@ class Access:
             except NotFound:
                 self._public[org] = False
         return self._public[org]
-
-    async def can_read(self, org: str) -> bool:
-        return self.principal.org == org or await self.is_public(org)
 
     async def require(self, org: str, role: Role) -> None:
         public = self.principal.org != org and await self.is_public(org)

@@ -88,7 +88,7 @@ class TokenAuth:
         token = await self.store().token_by_hash(hash_secret(secret))
         if token is None or not token.usable(utc_now()):
             return None
-        return Principal(org=token.org, role=token.role, token_id=token.id)
+        return Principal(org=token.org, role=token.role)
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str, code: str) -> None:
         if scope["type"] == "websocket":

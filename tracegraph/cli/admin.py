@@ -17,10 +17,10 @@ from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import fails_cleanly
-from tracegraph.errors import TracegraphError
+from tracegraph.errors import NotFound, TracegraphError
 from tracegraph.graph.factory import open_store
-from tracegraph.graph.inputs import OrgInput, TokenInput, parse
-from tracegraph.graph.model import Role
+from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, ModelT, OrgInput, TokenInput, parse
+from tracegraph.graph.model import Org, Role
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
@@ -71,18 +71,69 @@ def parse_expiry(text: str | None) -> datetime | None:
 @fails_cleanly
 def create_org(
     name: Annotated[str, typer.Argument(help="The org's name.")],
-    public: Annotated[bool, typer.Option(help="Readable by any valid token of any org.")] = False,
+    public: Annotated[
+        bool | None, typer.Option("--public/--private", help="Readable by any valid token of any org? [new: private]")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Create an org, or change an existing one (what is not given stays as it is)."""
+
+    async def work(store: GraphStore) -> Org:
+        try:
+            current = await store.get_org(name)
+        except NotFound:
+            current = None
+        wanted = {
+            "name": name,
+            "public": public if public is not None else bool(current and current.public),
+            "description": description if description is not None else (current.description if current else ""),
+        }
+        return await store.create_org(parse(OrgInput, wanted))
+
+    created = _on_store(data_dir, neo4j_uri, work)
+    typer.echo(f"Org {created.name} ({'public' if created.public else 'private'})")
+
+
+@app.command("create-flow")
+@fails_cleanly
+def create_flow(
+    name: Annotated[str, typer.Argument(help="The flow's name, e.g. the service it builds.")],
+    org: Annotated[str, typer.Option(help="The org.")],
+    description: Annotated[str, typer.Option(help="Free text.")] = "",
+    repo_url: Annotated[str | None, typer.Option(help="The source repository (http or https).")] = None,
+    data_dir: DataDir = None,
+    neo4j_uri: Neo4jUri = None,
+) -> None:
+    """Create a flow (or update its description and repository)."""
+    wanted = _parsed(FlowInput, {"org": org, "name": name, "description": description, "repo_url": repo_url})
+    created = _on_store(data_dir, neo4j_uri, lambda store: store.create_flow(wanted))
+    typer.echo(f"Flow {created.name} in {created.org}")
+
+
+@app.command("create-environment")
+@fails_cleanly
+def create_environment(
+    name: Annotated[str, typer.Argument(help="The environment's name, e.g. aws-prod.")],
+    org: Annotated[str, typer.Option(help="The org.")],
+    environment_type: Annotated[EnvironmentType, typer.Option("--type", help="What kind of environment.")],
     description: Annotated[str, typer.Option(help="Free text.")] = "",
     data_dir: DataDir = None,
     neo4j_uri: Neo4jUri = None,
 ) -> None:
-    """Create an org (or update whether it is public)."""
+    """Create an environment (or update its type and description)."""
+    values = {"org": org, "name": name, "type": environment_type, "description": description}
+    wanted = _parsed(EnvironmentInput, values)
+    created = _on_store(data_dir, neo4j_uri, lambda store: store.create_environment(wanted))
+    typer.echo(f"Environment {created.name} ({created.type}) in {created.org}")
+
+
+def _parsed(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     try:
-        org = parse(OrgInput, {"name": name, "public": public, "description": description})
+        return parse(model, data)
     except TracegraphError as error:
         raise CliError(error.message) from None
-    created = _on_store(data_dir, neo4j_uri, lambda store: store.create_org(org))
-    typer.echo(f"Org {created.name} ({'public' if created.public else 'private'})")
 
 
 @app.command("create-token")

@@ -33,7 +33,10 @@ class GraphQLClient:
 
     def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Run `query` and answer its `data`; GraphQL errors become one `CliError`."""
-        response = self._post({"query": query, "variables": variables or {}})
+        # A write may have happened when the answer is lost (a read timeout, a 5xx): retried, a deployment would be
+        # numbered twice. Writes are retried only when the request never reached the server.
+        mutation = query.lstrip().startswith("mutation")
+        response = self._post({"query": query, "variables": variables or {}}, retry_after_sending=not mutation)
         try:
             body = response.json()
         except ValueError:
@@ -45,15 +48,16 @@ class GraphQLClient:
         data: dict[str, Any] = body.get("data") or {}
         return data
 
-    def _post(self, payload: dict[str, Any]) -> httpx.Response:
+    def _post(self, payload: dict[str, Any], *, retry_after_sending: bool) -> httpx.Response:
         for attempt in range(RETRIES + 1):
             try:
                 response = self._http.post(self.endpoint, json=payload)
             except httpx.TransportError as error:
-                if attempt == RETRIES:
+                never_sent = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+                if attempt == RETRIES or not (never_sent or retry_after_sending):
                     raise CliError(f"cannot reach {self.endpoint}: {error}") from None
             else:
-                if response.status_code < 500 or attempt == RETRIES:
+                if response.status_code < 500 or attempt == RETRIES or not retry_after_sending:
                     return response
             time.sleep(BACKOFF_SECONDS * 2**attempt)
         raise AssertionError("unreachable")

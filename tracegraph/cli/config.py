@@ -29,8 +29,12 @@ def load_config() -> dict[str, str]:
 
 
 def save_config(**values: str) -> Path:
+    """Merge `values` into the config; when it pointed at another server, the old file is kept as `.bak`."""
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    previous = load_config()
+    if previous.get("host") not in (None, values.get("host")):
+        path.replace(path.with_suffix(".json.bak"))
     merged = {**load_config(), **values}
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as stream:

@@ -38,13 +38,16 @@ def main(
 ) -> None:
     """What is running where, and which commit put it there. Flags beat TRACEGRAPH_* variables, which beat the
     config file (~/.config/tracegraph/config.json)."""
-    saved = load_config()
-    ctx.obj = CliOptions(
-        host=host or saved.get("host") or DEFAULT_HOST,
-        org=org or saved.get("org"),
-        api_token=api_token or saved.get("api_token"),
-        output=output,
-    )
+    ctx.obj = resolve_options(load_config(), host=host, org=org, api_token=api_token, output=output)
+
+
+def resolve_options(
+    saved: dict[str, str], *, host: str | None, org: str | None, api_token: str | None, output: Output
+) -> CliOptions:
+    """Flags and variables first, then the config file — whose token belongs to its server only."""
+    server = host or saved.get("host") or DEFAULT_HOST
+    saved_token = saved.get("api_token") if server == saved.get("host", DEFAULT_HOST) else None
+    return CliOptions(host=server, org=org or saved.get("org"), api_token=api_token or saved_token, output=output)
 
 
 app.command("serve")(serve)
