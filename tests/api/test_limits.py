@@ -16,6 +16,7 @@ from tests.api.conftest import make_settings, serve, token_headers
 from tests.contract.scenario import build, report, topology
 from tracegraph.app import create_app
 from tracegraph.graph.embedded.store import EmbeddedStore
+from tracegraph.graph.inputs import FlowInput
 from tracegraph.settings import Settings
 
 LIMITS: dict[str, Any] = {
@@ -156,3 +157,27 @@ async def test_item_lookups(tmp_path: Path) -> None:
         "setting": "TRACEGRAPH_MAX_ITEM_LOOKUPS",
     }
     assert "more than 2 separate lookups" in errors[0]["message"]
+
+
+async def test_connections_nested_in_lists_count_as_item_lookups(tmp_path: Path) -> None:
+    """`flows { nodes { artifacts } }` costs a store call per flow: capped like any per-item lookup."""
+    settings = make_settings(tmp_path, max_item_lookups=2)
+    store = EmbeddedStore(settings.data_dir / "tracegraph.sqlite3")
+    await store.start()
+    try:
+        await topology(store)  # flows api and web, environments beta and prod
+        await store.create_flow(FlowInput(org="acme", name="worker"))
+        headers = await token_headers(store, "acme")
+        async with serve(create_app(settings, store=store)) as http:
+            http.headers.update(headers)
+            two = await http.post("/graphql", json={"query": '{ flows(org: "acme", first: 2) { nodes { artifacts '
+                                                              "{ nodes { name } } } } }"})  # fmt: skip
+            three = await http.post("/graphql", json={"query": '{ flows(org: "acme") { nodes { artifacts '
+                                                                "{ nodes { name } } } } }"})  # fmt: skip
+            logs = await http.post("/graphql", json={"query": '{ environments(org: "acme") { nodes { snapshots '
+                                                               "{ totalCount } } } }"})  # fmt: skip
+    finally:
+        await store.close()
+    assert "errors" not in two.json()
+    assert three.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    assert "errors" not in logs.json()  # two environments: within the cap

@@ -37,6 +37,7 @@ async def of_flow(ctx: Context, org: str, flow: str, *, first: int | None, after
     cursor = str(decode_cursor("artifact", after, field="after")[0]) if after is not None else None
     if args.size == 0:
         return Page([], has_next=False, has_previous=cursor is not None, total=None)
+    ctx.loaders.spend("artifacts")  # one call per flow: under `flows { nodes { artifacts } }` that is per item
     found = await ctx.store.list_artifacts(org, flow, limit=args.size + 1, after=cursor)
     rows = found[: args.size]
     items = [(encode_cursor("artifact", (row.fingerprint,)), row) for row in rows]

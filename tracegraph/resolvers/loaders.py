@@ -48,6 +48,11 @@ class Loaders:
         by_index = SnapshotSelector(kind=SelectorKind.INDEX, value=detail.snapshot.index)
         self.snapshot.prime((org, name, by_index), detail)
 
+    def spend(self, what: str) -> None:
+        """Count one per-item store call made outside a loader (a connection nested in a list); raise past the cap."""
+        if refused := self._spend(what):
+            raise refused
+
     def _spend(self, what: str) -> LimitExceeded | None:
         """Per-item calls are bounded per request, so no query can cost a round trip per list item unchecked."""
         if self._lookups_left <= 0:

@@ -118,6 +118,7 @@ async def log(
     if cursor is not None:
         data["after" if ascending else "before"] = cursor
     query = parse(LogQuery, {key: value for key, value in data.items() if value is not None})
+    ctx.loaders.spend("snapshots")  # one call per environment: under `environments { nodes { snapshots } }`, per item
     page = await ctx.store.environment_log(query)
     ctx.loaders.environment.prime((org, environment), page.environment)
     rows = list(page.snapshots)[: args.size]
