@@ -66,6 +66,11 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = self._connection()
         connection.execute("PRAGMA journal_mode = WAL")
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise Unavailable(
+                f"{self.path} was written by a newer tracegraph (schema {found}; this one knows {SCHEMA_VERSION})"
+            )
         with self._write_lock:
             connection.executescript(DDL)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -112,7 +117,7 @@ class Database:
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._executor, self.create_schema)
-        except (sqlite3.OperationalError, OSError) as error:
+        except (sqlite3.DatabaseError, OSError) as error:
             raise Unavailable(f"cannot open embedded store at {self.path}: {error}") from error
 
     async def close(self) -> None:
