@@ -25,6 +25,7 @@ READS = [
     ('{ artifacts(org: "acme", commit: "b7a5") { name } }', "commit"),
     ('{ commit(org: "acme", sha: "zzzzzz") { sha } }', "sha"),
     ('{ diff(org: "acme", from: "prod#²", to: "prod") { scaled { after { name } } } }', "from"),
+    ('{ versions(org: "acme", name: " ") { running { name } } }', "name"),
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from tracegraph.graph.views import EnvironmentVersions, SearchResult, SnapshotDi
 from tracegraph.resolvers.context import Context
 
 _SIDE = re.compile(r"^([^#~@]+)((?:[#~@].*)?)$")
+MAX_NAME_FRAGMENT = 512  # as long as an observed name may be
 SIDE_RULE = f"an environment name optionally followed by {SNAPSHOT_EXPR_RULE.removeprefix('a snapshot expression: ')}"
 
 
@@ -33,7 +34,9 @@ async def diff(ctx: Context, org: str, source: str, target: str) -> SnapshotDiff
 async def versions(ctx: Context, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
     if (flow is None) == (name is None):
         raise InvalidInput("flow", "give exactly one of flow or name")
-    found = await ctx.store.versions(org, flow=flow, name=name)
+    if name is not None and not 1 <= len(name.strip()) <= MAX_NAME_FRAGMENT:
+        raise InvalidInput("name", f"must be 1 to {MAX_NAME_FRAGMENT} characters of an artifact's name")
+    found = await ctx.store.versions(org, flow=flow, name=name.strip() if name is not None else None)
     for item in found:
         ctx.loaders.environment.prime((org, item.environment.name), item.environment)
     return found
