@@ -96,6 +96,18 @@ class GraphStore(Protocol):
     async def attest(self, attestation: AttestationInput) -> Attestation:
         """Attach evidence to an artifact, which must exist."""
 
+    # --- bulk ingest: one transaction per batch, the same answers as the single-item calls made in order ---
+
+    async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
+        """`report_artifact` for each, in one transaction; the answers (in input order) are the artifacts as
+        stored after the whole batch. Nothing is written if any item fails."""
+
+    async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
+        """`report_deployment` for each in order (numbers as if reported one by one), in one transaction."""
+
+    async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
+        """`attest` for each in order, in one transaction."""
+
     # --- API tokens (the secret itself is never stored, only its SHA-256) ---
 
     async def create_token(self, token: TokenInput) -> Token:

@@ -64,8 +64,11 @@ SELECT_PARENTS = """
     SELECT child, parent FROM commit_parents WHERE org = ? AND child IN (SELECT value FROM json_each(?))
     ORDER BY child, position
 """
+# INDEXED BY / CROSS JOIN below: without statistics (no ANALYZE) SQLite prefers a WITHOUT ROWID table's primary key
+# on `org` alone to a secondary index matching every column, and scans the org's whole table (see BENCHMARKS.md).
 SELECT_DEPLOYMENTS_TO = """
-    SELECT * FROM deployments WHERE org = ? AND environment = ? AND fingerprint IN (SELECT value FROM json_each(?))
+    SELECT * FROM deployments INDEXED BY deployments_by_fingerprint
+    WHERE org = ? AND environment = ? AND fingerprint IN (SELECT value FROM json_each(?))
     ORDER BY flow, number
 """
 SELECT_LOG_DESC = """
@@ -100,7 +103,7 @@ SELECT_ARTIFACT_PREFIX = """
 """
 SELECT_ARTIFACT_KEYS = """
     SELECT a.* FROM json_each(:keys) k
-    JOIN artifact_states a ON a.org = :org AND a.flow = json_extract(k.value, '$[0]')
+    CROSS JOIN artifact_states a ON a.org = :org AND a.flow = json_extract(k.value, '$[0]')
     AND a.fingerprint = json_extract(k.value, '$[1]')
 """
 SELECT_ARTIFACT_DEPLOYMENTS = """
@@ -111,7 +114,7 @@ SELECT_ARTIFACT_DEPLOYMENTS = """
 """
 SELECT_ARTIFACT_ATTESTATIONS = """
     SELECT t.* FROM json_each(:keys) k
-    JOIN attestations t ON t.org = :org AND t.flow = json_extract(k.value, '$[0]')
+    JOIN attestations t INDEXED BY attestations_by_artifact ON t.org = :org AND t.flow = json_extract(k.value, '$[0]')
     AND t.fingerprint = json_extract(k.value, '$[1]')
     ORDER BY t.reported_at, t.id
 """
@@ -134,20 +137,22 @@ SELECT_DIGEST_PREFIX = """
     ORDER BY fingerprint LIMIT :limit
 """
 SELECT_COMMIT_ARTIFACTS = """
-    SELECT flow, fingerprint FROM artifacts WHERE org = :org AND git_commit = :sha
+    SELECT flow, fingerprint FROM artifacts INDEXED BY artifacts_by_commit WHERE org = :org AND git_commit = :sha
     AND (:flow IS NULL OR flow = :flow)
     ORDER BY created_at DESC, flow, fingerprint
 """
-SELECT_DESCENDANT_ARTIFACTS = """
-    WITH RECURSIVE descendant(sha, distance) AS (
-        SELECT :sha, 0
-        UNION
-        SELECT p.child, d.distance + 1 FROM commit_parents p JOIN descendant d
-        ON p.org = :org AND p.parent = d.sha WHERE d.distance < :max_depth
-    )
-    SELECT a.flow, a.fingerprint, min(d.distance) AS distance
-    FROM descendant d JOIN artifacts a ON a.org = :org AND a.git_commit = d.sha
-    GROUP BY a.flow, a.fingerprint
+# The descendants of a commit are walked one generation per statement, each sha once, at its fewest hops. (One
+# recursive CTE over (sha, distance) keeps every distinct distance of a sha: with merges that is quadratic, 1 s for
+# a commit with 15,000 descendants in the benchmark's history, even capped at depth 1,000.) CROSS JOIN fixes the
+# join order: without statistics SQLite otherwise scans the org's whole commit_parents per generation (14 s for 254
+# descendants among 300,000 commits).
+SELECT_CHILDREN = """
+    SELECT DISTINCT p.child FROM json_each(?2) AS j CROSS JOIN commit_parents AS p
+    WHERE p.org = ?1 AND p.parent = j.value
+"""
+SELECT_BUILT_FROM = """
+    SELECT flow, fingerprint, git_commit FROM artifacts
+    WHERE org = ? AND git_commit IN (SELECT value FROM json_each(?))
 """
 SELECT_LIST_ARTIFACTS = """
     SELECT a.* FROM artifact_states a WHERE a.org = :org AND a.flow = :flow
@@ -299,13 +304,22 @@ def events(
     return result
 
 
-def running(connection: sqlite3.Connection, env: Environment, index: int) -> tuple[RunningArtifact, ...]:
-    """The running set of snapshot `index`, by observed name then fingerprint."""
+def running(
+    connection: sqlite3.Connection,
+    env: Environment,
+    index: int,
+    known: dict[str, tuple[Provenance, ...]] | None = None,
+) -> tuple[RunningArtifact, ...]:
+    """The running set of snapshot `index`, by observed name then fingerprint. `known` caches provenance across
+    calls of one transaction (a diff's two sides mostly run the same artifacts)."""
     if index == env.latest_index:
         found = connection.execute(SELECT_OPEN_RUNS, (env.org, env.name)).fetchall()
     else:
         found = connection.execute(SELECT_RUNS_AT, {"org": env.org, "environment": env.name, "index": index}).fetchall()
-    known = provenance(connection, env.org, (row["fingerprint"] for row in found))
+    if known is None:
+        known = {}
+    missing = {row["fingerprint"] for row in found} - known.keys()
+    known.update(provenance(connection, env.org, missing))
     items = [
         RunningArtifact(
             fingerprint=row["fingerprint"],
@@ -550,6 +564,23 @@ def artifacts_for_commit(
     return artifact_details(connection, org, keys)
 
 
+def descendant_artifacts(connection: sqlite3.Connection, org: str, sha: str) -> dict[tuple[str, str], int]:
+    """(flow, fingerprint) of the artifacts built from `sha` or a descendant, with the fewest hops between."""
+    distance = {sha: 0}
+    generation = [sha]
+    for depth in range(1, MAX_ANCESTRY_DEPTH + 1):
+        if not generation:
+            break
+        children = [row[0] for row in connection.execute(SELECT_CHILDREN, (org, _json(generation)))]
+        generation = [child for child in children if child not in distance]
+        distance.update(dict.fromkeys(generation, depth))
+    built: dict[tuple[str, str], int] = {}
+    for row in connection.execute(SELECT_BUILT_FROM, (org, _json(distance))):
+        key, hops = (row["flow"], row["fingerprint"]), distance[row["git_commit"]]
+        built[key] = min(hops, built.get(key, hops))
+    return built
+
+
 def commit_placements(
     connection: sqlite3.Connection, org: str, shas: Sequence[str], include_past: bool
 ) -> dict[str, list[CommitPlacement]]:
@@ -560,12 +591,7 @@ def commit_placements(
     }
     answer: dict[str, list[CommitPlacement]] = {}
     for sha in dict.fromkeys(shas):
-        built = {
-            (row["flow"], row["fingerprint"]): row["distance"]
-            for row in connection.execute(
-                SELECT_DESCENDANT_ARTIFACTS, {"org": org, "sha": sha, "max_depth": MAX_ANCESTRY_DEPTH}
-            )
-        }
+        built = descendant_artifacts(connection, org, sha)
         where = placements(connection, org, {fingerprint for _, fingerprint in built})
         origins = {
             (p.artifact.flow, p.artifact.fingerprint): p
@@ -631,22 +657,26 @@ def search(connection: sqlite3.Connection, org: str, prefix: str) -> SearchResul
 
 
 def _side(
-    connection: sqlite3.Connection, org: str, side: tuple[str, SnapshotSelector]
+    connection: sqlite3.Connection,
+    org: str,
+    side: tuple[str, SnapshotSelector],
+    known: dict[str, tuple[Provenance, ...]],
 ) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
     env = environment(connection, org, side[0])
     if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
         return DiffSide(environment=env.name, snapshot=None), ()
     index = resolve_index(connection, env, side[1])
     return DiffSide(environment=env.name, snapshot=snapshot_row(connection, env, index)), running(
-        connection, env, index
+        connection, env, index, known
     )
 
 
 def diff(
     connection: sqlite3.Connection, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
 ) -> SnapshotDiff:
-    source_side, before = _side(connection, org, source)
-    target_side, after = _side(connection, org, target)
+    known: dict[str, tuple[Provenance, ...]] = {}
+    source_side, before = _side(connection, org, source, known)
+    target_side, after = _side(connection, org, target, known)
     before_by = {item.fingerprint: item for item in before}
     after_by = {item.fingerprint: item for item in after}
     return SnapshotDiff(

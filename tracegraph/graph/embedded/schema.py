@@ -69,6 +69,9 @@ CREATE TABLE IF NOT EXISTS attestations (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS attestations_by_artifact ON attestations (org, flow, fingerprint);
+-- Covers artifact_states' compliance check: without it SQLite walks the org's attestations (its primary key) once
+-- per artifact, 0.65 s for an 800-artifact snapshot among 10,000 attestations (see BENCHMARKS.md).
+CREATE INDEX IF NOT EXISTS attestations_by_state ON attestations (org, flow, fingerprint, compliant);
 CREATE TABLE IF NOT EXISTS tokens (
     org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,

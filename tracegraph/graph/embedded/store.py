@@ -124,6 +124,15 @@ class EmbeddedStore:
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._database.write(partial(writes.attest, attestation=attestation))
 
+    async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
+        return await self._database.write(partial(writes.report_artifacts, artifacts=artifacts))
+
+    async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
+        return await self._database.write(partial(writes.report_deployments, deployments=deployments))
+
+    async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
+        return await self._database.write(partial(writes.attest_many, attestations=attestations))
+
     # --- API tokens ---
 
     async def create_token(self, token: TokenInput) -> Token:

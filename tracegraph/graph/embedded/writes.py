@@ -246,3 +246,17 @@ def attest(connection: sqlite3.Connection, attestation: AttestationInput) -> Att
             "SELECT * FROM attestations WHERE org = ? AND id = ?", (values["org"], values["id"])
         ).fetchone()
     )
+
+
+def report_artifacts(connection: sqlite3.Connection, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
+    for artifact in artifacts:
+        report_artifact(connection, artifact)
+    return [_artifact(connection, artifact.org, artifact.flow, artifact.fingerprint) for artifact in artifacts]
+
+
+def report_deployments(connection: sqlite3.Connection, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
+    return [report_deployment(connection, deployment) for deployment in deployments]
+
+
+def attest_many(connection: sqlite3.Connection, attestations: Sequence[AttestationInput]) -> list[Attestation]:
+    return [attest(connection, attestation) for attestation in attestations]

@@ -147,6 +147,30 @@ WHERE c.reported
 MERGE (a)-[:BUILT_FROM]->(c)
 """
 
+# `report_artifacts`: UPSERT_ARTIFACT and RELINK_BUILT_FROM for a batch, row by row in input order.
+UPSERT_ARTIFACTS = """
+UNWIND $rows AS row
+MATCH (f:Flow {org: $org, name: row.flow})
+MERGE (a:Artifact {org: $org, flow: row.flow, fingerprint: row.fingerprint})
+ON CREATE SET a.created_at = row.created_at
+SET a.name = row.name, a.build_url = coalesce(row.build_url, a.build_url),
+    a.commit_url = coalesce(row.commit_url, a.commit_url), a.git_commit = coalesce(row.git_commit, a.git_commit)
+MERGE (a)-[:IN_FLOW]->(f)
+MERGE (d:Digest {org: $org, fingerprint: row.fingerprint})
+MERGE (a)-[:HAS_DIGEST]->(d)
+"""
+
+RELINK_BUILT_FROM_MANY = """
+UNWIND $keys AS key
+MATCH (a:Artifact {org: $org, flow: key[0], fingerprint: key[1]})
+OPTIONAL MATCH (a)-[old:BUILT_FROM]->()
+DELETE old
+WITH DISTINCT a
+MATCH (c:Commit {org: $org, sha: a.git_commit})
+WHERE c.reported
+MERGE (a)-[:BUILT_FROM]->(c)
+"""
+
 # Artifacts and commits come back by the hundred (a running set's provenance): their times travel as microseconds
 # since the epoch, which the driver decodes far faster than temporal values.
 _ARTIFACT = "a {.*, created_at: a.created_at.epochSeconds * 1000000 + a.created_at.microsecond}"

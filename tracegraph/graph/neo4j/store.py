@@ -204,6 +204,18 @@ class Neo4jStore:
             partial(writes.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
+    async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
+        return await self._write(partial(writes.report_artifacts, artifacts=artifacts, now=utc_now()))
+
+    async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
+        return await self._write(partial(writes.report_deployments, deployments=deployments, now=utc_now()))
+
+    async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
+        ids = [uuid.uuid4().hex for _ in attestations]
+        return await self._write(
+            partial(writes.attest_many, attestations=attestations, now=utc_now(), attestation_ids=ids)
+        )
+
     # --- reads -----------------------------------------------------------------------------------------------------
 
     async def environment_log(self, query: LogQuery) -> LogPage:

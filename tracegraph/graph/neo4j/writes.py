@@ -226,3 +226,59 @@ async def attest(tx: Tx, attestation: AttestationInput, now: datetime, attestati
         data=json.dumps(attestation.data, default=str),
     )
     return records.attestation(rows[0]["attestation"])
+
+
+async def report_artifacts(tx: Tx, artifacts: Sequence[ArtifactInput], now: datetime) -> list[Artifact]:
+    """The batch as UNWINDs per org: commits riding along first (per repository, as `report_artifact` does one by
+    one), then the artifacts, then their BUILT_FROM edges."""
+    by_org: dict[str, list[ArtifactInput]] = {}
+    for artifact in artifacts:
+        by_org.setdefault(artifact.org, []).append(artifact)
+    found: dict[tuple[str, str, str], Artifact] = {}
+    for org, batch in by_org.items():
+        for flow in dict.fromkeys(artifact.flow for artifact in batch):
+            (await existing(tx, org, flow=flow)).require_flow()
+        # Consecutive artifacts of one repository share an upsert; the order of reports is kept (the last wins).
+        with_commits: list[tuple[str | None, list[CommitInput]]] = []
+        for artifact in batch:
+            if artifact.commit is None:
+                continue
+            if with_commits and with_commits[-1][0] == artifact.repo_url:
+                with_commits[-1][1].append(artifact.commit)
+            else:
+                with_commits.append((artifact.repo_url, [artifact.commit]))
+        for repo_url, commits in with_commits:
+            if repo_url is not None:
+                await execute(tx, cypher.MERGE_REPOSITORY, org=org, url=repo_url, name=None, provider=None)
+            await upsert_commits(tx, org, repo_url, commits)
+        rows = [
+            {
+                "flow": artifact.flow,
+                "fingerprint": artifact.fingerprint,
+                "name": artifact.name,
+                "created_at": artifact.created_at or now,
+                "build_url": artifact.build_url,
+                "commit_url": artifact.commit_url,
+                "git_commit": artifact.git_commit or (artifact.commit.sha if artifact.commit else None),
+            }
+            for artifact in batch
+        ]
+        await execute(tx, cypher.UPSERT_ARTIFACTS, org=org, rows=rows)
+        keys = list(dict.fromkeys((artifact.flow, artifact.fingerprint) for artifact in batch))
+        await execute(tx, cypher.RELINK_BUILT_FROM_MANY, org=org, keys=[list(key) for key in keys])
+        stored = await reads.artifacts_by_key(tx, org, keys)
+        found.update({(org, *key): item.artifact for key, item in stored.items()})
+    return [found[(artifact.org, artifact.flow, artifact.fingerprint)] for artifact in artifacts]
+
+
+async def report_deployments(tx: Tx, deployments: Sequence[DeploymentInput], now: datetime) -> list[Deployment]:
+    return [await report_deployment(tx, deployment, now) for deployment in deployments]
+
+
+async def attest_many(
+    tx: Tx, attestations: Sequence[AttestationInput], now: datetime, attestation_ids: Sequence[str]
+) -> list[Attestation]:
+    return [
+        await attest(tx, attestation, now, attestation_id)
+        for attestation, attestation_id in zip(attestations, attestation_ids, strict=True)
+    ]

@@ -1,0 +1,96 @@
+"""The GraphQL documents the harness sends: the API issue's `Incident` and `Where` queries verbatim, and one per
+other operation of DESIGN.md's table, each asking for what a screen showing it would."""
+
+from __future__ import annotations
+
+INCIDENT = """
+query Incident($org: String!, $env: String!, $index: Int!) {
+  environment(org: $org, name: $env) {
+    name
+    type
+    snapshot(index: $index) {
+      index
+      reportedAt
+      events {
+        type          # STARTED | STOPPED | SCALED
+        description   # e.g. "1 instance started running (from 0 to 1)"
+        fingerprint
+        name          # the artifact name as observed in the environment
+        artifacts { name fingerprint buildUrl flow { name } commit { sha url message author timestamp } }
+      }
+      running(first: 100) {
+        totalCount
+        nodes { fingerprint name instances artifacts { flow { name } commit { sha } } }
+      }
+    }
+  }
+}
+"""
+
+WHERE = """
+query Where($org: String!, $sha: String!) {
+  commit(org: $org, sha: $sha) {
+    sha
+    runningIn { environment { name } snapshot { index } artifact { name fingerprint commit { sha } } }
+  }
+}
+"""
+
+LOG_PAGE = """
+query Log($org: String!, $env: String!) {
+  environment(org: $org, name: $env) {
+    snapshots(first: 15) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        index
+        reportedAt
+        events {
+          type
+          description
+          fingerprint
+          name
+          artifacts { name flow { name } commit { sha message author } }
+        }
+      }
+    }
+  }
+}
+"""
+
+SEARCH = """
+query Search($org: String!, $prefix: String!) {
+  search(org: $org, prefix: $prefix) {
+    prefix
+    commits { sha message author timestamp }
+    fingerprints {
+      fingerprint
+      artifacts { name flow { name } commit { sha } }
+      placements { environment { name } name instances fromIndex toIndex running }
+    }
+  }
+}
+"""
+
+DIFF = """
+query Diff($org: String!, $from: String!, $to: String!) {
+  diff(org: $org, from: $from, to: $to) {
+    from { environment { name } snapshot { index } }
+    to { environment { name } snapshot { index } }
+    onlyInFrom { fingerprint name instances }
+    onlyInTo { fingerprint name instances }
+    scaled { before { fingerprint instances } after { instances } }
+    unchanged { fingerprint name instances }
+  }
+}
+"""
+
+REPORT_SNAPSHOT = """
+mutation Report($input: ReportSnapshotInput!) {
+  reportSnapshot(input: $input) {
+    changed
+    snapshot { index reportedAt }
+    events { type description fingerprint name }
+  }
+}
+"""
