@@ -118,3 +118,19 @@ async def test_commit_batch_is_capped_and_validated(store: GraphStore) -> None:
         CommitsInput(org=ORG, repo_url=REPO, commits=[])
     with pytest.raises(ValidationError):
         CommitInput(sha="xyz")
+
+
+async def test_a_build_naming_only_its_commit_keeps_the_imported_history(store: GraphStore) -> None:
+    from tracegraph.graph.inputs import ArtifactInput
+
+    await topology(store)
+    await history(store, {"c1": [], "c2": ["c1"]})
+    await store.report_artifact(
+        ArtifactInput(org=ORG, flow="web", fingerprint=fp("w2"), name="w2", commit=CommitInput(sha=sha("c2")))
+    )
+    kept = await store.commit(ORG, sha("c2"))
+    assert (kept.parents, kept.message, kept.author) == ((sha("c1"),), "commit c2", "Ada <ada@example.com>")
+    assert [p.distance for p in (await store.commit_placements(ORG, [sha("c1")]))[sha("c1")]] == []
+    await store.report_commits(CommitsInput(org=ORG, repo_url=REPO, commits=[CommitInput(sha=sha("c2"), parents=[])]))
+    replaced = await store.commit(ORG, sha("c2"))
+    assert (replaced.parents, replaced.message) == ((), "commit c2")

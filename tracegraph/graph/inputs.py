@@ -98,9 +98,12 @@ class ArtifactInput(Input):
 
 
 class CommitInput(Input):
+    """A commit. A field left out (None) keeps what is stored: a build that names only its commit's sha must not erase
+    the history `report commits` imported. `parents=[]` states a root commit."""
+
     sha: Sha
-    parents: list[Sha] = Field(default_factory=list, max_length=MAX_PARENTS)
-    message: Text = ""
+    parents: list[Sha] | None = Field(default=None, max_length=MAX_PARENTS)
+    message: Text | None = None
     author: Label | None = None
     author_email: Label | None = None
     timestamp: Timestamp | None = None

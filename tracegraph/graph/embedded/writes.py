@@ -46,11 +46,10 @@ UPSERT_REPOSITORY = """
 """
 UPSERT_COMMIT = """
     INSERT INTO commits (org, sha, message, author, author_email, timestamp, branch, url, repo_url)
-    VALUES (:org, :sha, :message, :author, :author_email, :timestamp, :branch, :url, :repo_url)
-    ON CONFLICT (org, sha) DO UPDATE SET message = excluded.message, author = excluded.author,
-    author_email = excluded.author_email, timestamp = excluded.timestamp,
-    branch = coalesce(excluded.branch, branch), url = coalesce(excluded.url, url),
-    repo_url = coalesce(excluded.repo_url, repo_url)
+    VALUES (:org, :sha, coalesce(:message, ''), :author, :author_email, :timestamp, :branch, :url, :repo_url)
+    ON CONFLICT (org, sha) DO UPDATE SET message = coalesce(:message, message), author = coalesce(:author, author),
+    author_email = coalesce(:author_email, author_email), timestamp = coalesce(:timestamp, timestamp),
+    branch = coalesce(:branch, branch), url = coalesce(:url, url), repo_url = coalesce(:repo_url, repo_url)
 """
 DELETE_PARENTS = "DELETE FROM commit_parents WHERE org = ? AND child = ?"
 INSERT_PARENT = "INSERT INTO commit_parents (org, child, position, parent) VALUES (?, ?, ?, ?)"
@@ -106,7 +105,8 @@ def create_environment(connection: sqlite3.Connection, environment: EnvironmentI
 def upsert_commits(
     connection: sqlite3.Connection, org: str, repo_url: str | None, commits: Sequence[CommitInput]
 ) -> int:
-    """Store commits and their ordered parents; answer how many were not stored before."""
+    """Store commits and their ordered parents (fields not given keep the stored ones); answer how many were not
+    stored before."""
     shas = [commit.sha for commit in commits]
     existing = {row[0] for row in connection.execute(SELECT_EXISTING_SHAS, (org, json.dumps(shas)))}
     for commit in commits:
@@ -124,10 +124,11 @@ def upsert_commits(
                 "repo_url": repo_url,
             },
         )
-        connection.execute(DELETE_PARENTS, (org, commit.sha))
-        connection.executemany(
-            INSERT_PARENT, [(org, commit.sha, position, parent) for position, parent in enumerate(commit.parents)]
-        )
+        if commit.parents is not None:  # parents not given: the stored ones stay
+            connection.execute(DELETE_PARENTS, (org, commit.sha))
+            connection.executemany(
+                INSERT_PARENT, [(org, commit.sha, position, parent) for position, parent in enumerate(commit.parents)]
+            )
     return len(set(shas) - existing)
 
 

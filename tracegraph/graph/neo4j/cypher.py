@@ -84,12 +84,13 @@ SET r.name = coalesce($name, r.name), r.provider = coalesce($provider, r.provide
 UPSERT_COMMITS = """
 UNWIND $rows AS row
 MERGE (c:Commit {org: $org, sha: row.sha})
-SET c.reported = true, c.message = row.message, c.author = row.author, c.author_email = row.author_email,
-    c.timestamp = row.timestamp, c.branch = coalesce(row.branch, c.branch), c.url = coalesce(row.url, c.url),
+SET c.reported = true, c.message = coalesce(row.message, c.message, ''), c.author = coalesce(row.author, c.author),
+    c.author_email = coalesce(row.author_email, c.author_email), c.timestamp = coalesce(row.timestamp, c.timestamp),
+    c.branch = coalesce(row.branch, c.branch), c.url = coalesce(row.url, c.url),
     c.repo_url = coalesce($repo_url, c.repo_url)
 """
 
-# A commit's parents are replaced on every report: its PARENT edges are exactly the last reported list.
+# A report that gives a commit's parents replaces them: its PARENT edges are exactly the last list given.
 DELETE_PARENT_EDGES = """
 UNWIND $shas AS sha
 MATCH (:Commit {org: $org, sha: sha})-[edge:PARENT]->()

@@ -66,16 +66,17 @@ async def create_environment(tx: Tx, environment: EnvironmentInput, now: datetim
 
 
 async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequence[CommitInput]) -> int:
-    """Store commits with their ordered parents; answer how many were not reported before. Details are overwritten
-    except branch, url and repository, which a report without them leaves as they were."""
+    """Store commits with their ordered parents; answer how many were not reported before. A field not given (None)
+    keeps what is stored; parents given replace the stored ones."""
     latest: dict[str, CommitInput] = {}
     for commit in commits:
         earlier = latest.get(commit.sha)
-        if earlier is not None:  # as if reported one after the other: branch and url survive a report without
+        if earlier is not None:  # as if reported one after the other: what the later one leaves out survives
             commit = commit.model_copy(
                 update={
-                    "branch": earlier.branch if commit.branch is None else commit.branch,
-                    "url": earlier.url if commit.url is None else commit.url,
+                    field: getattr(earlier, field)
+                    for field in CommitInput.model_fields
+                    if getattr(commit, field) is None
                 }
             )
         latest[commit.sha] = commit
@@ -94,13 +95,14 @@ async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequen
         for commit in latest.values()
     ]
     await execute(tx, cypher.UPSERT_COMMITS, org=org, repo_url=repo_url, rows=rows)
-    await execute(tx, cypher.DELETE_PARENT_EDGES, org=org, shas=shas)
+    with_parents = [commit.sha for commit in latest.values() if commit.parents is not None]
+    await execute(tx, cypher.DELETE_PARENT_EDGES, org=org, shas=with_parents)
     if repo_url is not None:
         await execute(tx, cypher.LINK_REPOSITORY, org=org, url=repo_url, shas=shas)
     edges = [
         {"child": commit.sha, "parent": parent, "position": position}
         for commit in latest.values()
-        for position, parent in enumerate(commit.parents)
+        for position, parent in enumerate(commit.parents or ())
     ]
     if edges:
         await execute(tx, cypher.LINK_PARENTS, org=org, edges=edges)
