@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph import assembly
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
@@ -20,13 +21,10 @@ from tracegraph.graph.views import (
     DigestMatch,
     EnvironmentVersions,
     Event,
-    HistoryEntry,
-    HistoryKind,
     LogPage,
     Placement,
     Provenance,
     RunningArtifact,
-    Scaled,
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
@@ -387,78 +385,21 @@ def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:
 def placements(
     connection: sqlite3.Connection, org: str, fingerprints: Iterable[str]
 ) -> dict[str, tuple[Placement, ...]]:
-    """Where each fingerprint runs or ran: contiguous Runs in one environment merged, by start time."""
-    found: dict[str, list[Placement]] = defaultdict(list)
-    for row in connection.execute(SELECT_RUNS_OF_FINGERPRINTS, (org, _json(set(fingerprints)))):
-        merged = found[row["fingerprint"]]
-        previous = merged[-1] if merged else None
-        stopped_at = from_micros(row["stopped_at"]) if row["stopped_at"] is not None else None
-        if previous and previous.environment == row["environment"] and previous.to_index == row["from_index"]:
-            merged[-1] = previous.model_copy(
-                update={
-                    "instances": row["instances"],
-                    "to_index": row["to_index"],
-                    "stopped_at": stopped_at,
-                    "name": row["name"],
-                }
-            )
-            continue
-        merged.append(
-            Placement(
-                environment=row["environment"],
-                fingerprint=row["fingerprint"],
-                name=row["name"],
-                instances=row["instances"],
-                from_index=row["from_index"],
-                to_index=row["to_index"],
-                started_at=from_micros(row["started_at"]),
-                stopped_at=stopped_at,
-            )
+    """Where each fingerprint runs or ran (`assembly.placements`)."""
+    spans = [
+        assembly.RunSpan(
+            environment=row["environment"],
+            fingerprint=row["fingerprint"],
+            name=row["name"],
+            instances=row["instances"],
+            from_index=row["from_index"],
+            to_index=row["to_index"],
+            started_at=from_micros(row["started_at"]),
+            stopped_at=from_micros(row["stopped_at"]) if row["stopped_at"] is not None else None,
         )
-    return {
-        fingerprint: tuple(sorted(items, key=lambda item: (item.started_at, item.environment, item.from_index)))
-        for fingerprint, items in found.items()
-    }
-
-
-_HISTORY_ORDER = {kind: position for position, kind in enumerate(HistoryKind)}
-
-
-def _history(
-    origin: Provenance,
-    deployments: Sequence[Deployment],
-    attestations: Sequence[Attestation],
-    where: Sequence[Placement],
-) -> tuple[HistoryEntry, ...]:
-    entries = [HistoryEntry(kind=HistoryKind.CREATED, at=origin.artifact.created_at)]
-    entries += [
-        HistoryEntry(
-            kind=HistoryKind.DEPLOYED, at=item.reported_at, environment=item.environment, deployment_number=item.number
-        )
-        for item in deployments
+        for row in connection.execute(SELECT_RUNS_OF_FINGERPRINTS, (org, _json(set(fingerprints))))
     ]
-    entries += [
-        HistoryEntry(kind=HistoryKind.ATTESTED, at=item.reported_at, attestation=item.name) for item in attestations
-    ]
-    for placement in where:
-        entries.append(
-            HistoryEntry(
-                kind=HistoryKind.STARTED,
-                at=placement.started_at,
-                environment=placement.environment,
-                snapshot_index=placement.from_index,
-            )
-        )
-        if placement.stopped_at is not None:
-            entries.append(
-                HistoryEntry(
-                    kind=HistoryKind.STOPPED,
-                    at=placement.stopped_at,
-                    environment=placement.environment,
-                    snapshot_index=placement.to_index,
-                )
-            )
-    return tuple(sorted(entries, key=lambda entry: (entry.at, _HISTORY_ORDER[entry.kind], entry.environment or "")))
+    return assembly.placements(spans)
 
 
 def artifact_details(connection: sqlite3.Connection, org: str, keys: Sequence[tuple[str, str]]) -> list[ArtifactDetail]:
@@ -486,7 +427,7 @@ def artifact_details(connection: sqlite3.Connection, org: str, keys: Sequence[tu
                 deployments=tuple(deployed[key]),
                 attestations=tuple(attested[key]),
                 placements=where.get(key[1], ()),
-                history=_history(origin, deployed[key], attested[key], where.get(key[1], ())),
+                history=assembly.history(origin, deployed[key], attested[key], where.get(key[1], ())),
             )
         )
     return details
@@ -501,12 +442,7 @@ def artifact_by_prefix(connection: sqlite3.Connection, org: str, flow: str, pref
     if not matches:
         raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
     if len(matches) > 1:
-        raise InvalidInput(
-            "fingerprint",
-            f"ambiguous prefix '{prefix}' matches {len(matches) if len(matches) <= 10 else 'more than 10'} artifacts; "
-            "give more characters",
-            candidates=matches[:10],
-        )
+        raise assembly.ambiguous("fingerprint", prefix, matches, "artifacts")
     return artifact_details(connection, org, [(flow, matches[0])])[0]
 
 
@@ -538,16 +474,11 @@ def _commit_models(connection: sqlite3.Connection, org: str, shas: Sequence[str]
 
 def commit_by_prefix(connection: sqlite3.Connection, org: str, prefix: str) -> Commit:
     require_org(connection, org)
-    matches = _known_shas(connection, org, prefix, 11)
+    matches = _known_shas(connection, org, prefix, assembly.CANDIDATES + 1)
     if not matches:
         raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
     if len(matches) > 1:
-        raise InvalidInput(
-            "sha",
-            f"ambiguous prefix '{prefix}' matches {len(matches) if len(matches) <= 10 else 'more than 10'} commits; "
-            "give more characters",
-            candidates=matches[:10],
-        )
+        raise assembly.ambiguous("sha", prefix, matches, "commits")
     return _commit_models(connection, org, matches)[0]
 
 
@@ -598,36 +529,7 @@ def commit_placements(
             for items in provenance(connection, org, {fingerprint for _, fingerprint in built}).values()
             for p in items
         }
-        found: list[CommitPlacement] = []
-        for (flow_name, fingerprint), distance in built.items():
-            by_environment: dict[str, list[Placement]] = defaultdict(list)
-            for placement in where.get(fingerprint, ()):
-                by_environment[placement.environment].append(placement)
-            for environment_name, items in by_environment.items():
-                current = any(item.to_index is None for item in items)
-                if not current and not include_past:
-                    continue
-                last_to = None if current else max(item.to_index or 0 for item in items)
-                found.append(
-                    CommitPlacement(
-                        environment=environment_name,
-                        snapshot_index=latest[environment_name] if current else (last_to or 1) - 1,
-                        current=current,
-                        from_index=min(item.from_index for item in items),
-                        to_index=last_to,
-                        distance=distance,
-                        provenance=origins[(flow_name, fingerprint)],
-                    )
-                )
-        found.sort(
-            key=lambda item: (
-                not item.current,
-                item.distance,
-                item.environment,
-                item.provenance.artifact.flow,
-                item.provenance.artifact.fingerprint,
-            )
-        )
+        found = assembly.commit_placements(built, where, origins, latest, include_past=include_past)
         answer[sha] = found
     return answer
 
@@ -677,24 +579,7 @@ def diff(
     known: dict[str, tuple[Provenance, ...]] = {}
     source_side, before = _side(connection, org, source, known)
     target_side, after = _side(connection, org, target, known)
-    before_by = {item.fingerprint: item for item in before}
-    after_by = {item.fingerprint: item for item in after}
-    return SnapshotDiff(
-        source=source_side,
-        target=target_side,
-        only_in_source=tuple(item for item in before if item.fingerprint not in after_by),
-        only_in_target=tuple(item for item in after if item.fingerprint not in before_by),
-        scaled=tuple(
-            Scaled(before=before_by[item.fingerprint], after=item)
-            for item in after
-            if item.fingerprint in before_by and before_by[item.fingerprint].instances != item.instances
-        ),
-        unchanged=tuple(
-            item
-            for item in after
-            if item.fingerprint in before_by and before_by[item.fingerprint].instances == item.instances
-        ),
-    )
+    return assembly.diff(source_side, before, target_side, after)
 
 
 def versions(connection: sqlite3.Connection, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
@@ -707,18 +592,12 @@ def versions(connection: sqlite3.Connection, org: str, flow: str | None, name: s
         if env.latest_index == 0:
             answer.append(EnvironmentVersions(environment=env, snapshot=None, running=()))
             continue
-        matching = tuple(item for item in running(connection, env, env.latest_index) if _matches(item, flow, name))
+        matching = tuple(
+            item for item in running(connection, env, env.latest_index) if assembly.matches(item, flow, name)
+        )
         answer.append(
             EnvironmentVersions(
                 environment=env, snapshot=snapshot_row(connection, env, env.latest_index), running=matching
             )
         )
     return answer
-
-
-def _matches(item: RunningArtifact, flow: str | None, name: str | None) -> bool:
-    if flow is not None and not any(p.artifact.flow == flow for p in item.artifacts):
-        return False
-    if name is not None:
-        return name in item.name or any(name in p.artifact.name for p in item.artifacts)
-    return True

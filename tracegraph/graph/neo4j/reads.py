@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph import assembly
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
@@ -20,13 +21,10 @@ from tracegraph.graph.views import (
     DigestMatch,
     EnvironmentVersions,
     Event,
-    HistoryEntry,
-    HistoryKind,
     LogPage,
     Placement,
     Provenance,
     RunningArtifact,
-    Scaled,
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
@@ -37,7 +35,6 @@ from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
 _NO_LIMIT = 2**62
 _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
-_CANDIDATES = 10  # how many candidates an ambiguous prefix lists
 
 # --- topology -----------------------------------------------------------------------------------------------------
 
@@ -337,81 +334,19 @@ async def placements(tx: Tx, org: str, fingerprints: Iterable[str]) -> dict[str,
     if not wanted:
         return {}
     rows: list[Row] = (await fetch(tx, cypher.RUNS_OF_FINGERPRINTS, org=org, fingerprints=wanted))[0]["runs"]
-    rows.sort(key=lambda row: (row["run"]["fingerprint"], row["run"]["environment"], row["run"]["from_index"]))
-    found: dict[str, list[Placement]] = defaultdict(list)
-    for row in rows:
-        run = row["run"]
-        merged = found[run["fingerprint"]]
-        previous = merged[-1] if merged else None
-        stopped_at = records.maybe_datetime(row["stopped_at"])
-        to_index = run.get("to_index")
-        if previous and previous.environment == run["environment"] and previous.to_index == run["from_index"]:
-            merged[-1] = previous.model_copy(
-                update={
-                    "instances": int(run["instances"]),
-                    "to_index": to_index,
-                    "stopped_at": stopped_at,
-                    "name": run["name"],
-                }
-            )
-            continue
-        merged.append(
-            Placement(
-                environment=run["environment"],
-                fingerprint=run["fingerprint"],
-                name=run["name"],
-                instances=int(run["instances"]),
-                from_index=int(run["from_index"]),
-                to_index=to_index,
-                started_at=records.to_datetime(row["started_at"]),
-                stopped_at=stopped_at,
-            )
+    return assembly.placements(
+        assembly.RunSpan(
+            environment=row["run"]["environment"],
+            fingerprint=row["run"]["fingerprint"],
+            name=row["run"]["name"],
+            instances=int(row["run"]["instances"]),
+            from_index=int(row["run"]["from_index"]),
+            to_index=row["run"].get("to_index"),
+            started_at=records.to_datetime(row["started_at"]),
+            stopped_at=records.maybe_datetime(row["stopped_at"]),
         )
-    return {
-        fingerprint: tuple(sorted(items, key=lambda item: (item.started_at, item.environment, item.from_index)))
-        for fingerprint, items in found.items()
-    }
-
-
-_HISTORY_ORDER = {kind: position for position, kind in enumerate(HistoryKind)}
-
-
-def history(
-    origin: Provenance,
-    deployments: Sequence[Deployment],
-    attestations: Sequence[Attestation],
-    where: Sequence[Placement],
-) -> tuple[HistoryEntry, ...]:
-    """Ordered by time, then kind (created, deployed, attested, started, stopped), then environment."""
-    entries = [HistoryEntry(kind=HistoryKind.CREATED, at=origin.artifact.created_at)]
-    entries += [
-        HistoryEntry(
-            kind=HistoryKind.DEPLOYED, at=item.reported_at, environment=item.environment, deployment_number=item.number
-        )
-        for item in deployments
-    ]
-    entries += [
-        HistoryEntry(kind=HistoryKind.ATTESTED, at=item.reported_at, attestation=item.name) for item in attestations
-    ]
-    for placement in where:
-        entries.append(
-            HistoryEntry(
-                kind=HistoryKind.STARTED,
-                at=placement.started_at,
-                environment=placement.environment,
-                snapshot_index=placement.from_index,
-            )
-        )
-        if placement.stopped_at is not None:
-            entries.append(
-                HistoryEntry(
-                    kind=HistoryKind.STOPPED,
-                    at=placement.stopped_at,
-                    environment=placement.environment,
-                    snapshot_index=placement.to_index,
-                )
-            )
-    return tuple(sorted(entries, key=lambda entry: (entry.at, _HISTORY_ORDER[entry.kind], entry.environment or "")))
+        for row in rows
+    )
 
 
 async def artifact_details(tx: Tx, org: str, keys: Sequence[tuple[str, str]]) -> list[ArtifactDetail]:
@@ -440,29 +375,20 @@ async def artifact_details(tx: Tx, org: str, keys: Sequence[tuple[str, str]]) ->
                 deployments=tuple(by_deployment),
                 attestations=tuple(by_attestation),
                 placements=where.get(key[1], ()),
-                history=history(origin, by_deployment, by_attestation, where.get(key[1], ())),
+                history=assembly.history(origin, by_deployment, by_attestation, where.get(key[1], ())),
             )
         )
     return details
 
 
-def _ambiguous(field: str, prefix: str, matches: Sequence[str], noun: str) -> InvalidInput:
-    count = str(len(matches)) if len(matches) <= _CANDIDATES else f"more than {_CANDIDATES}"
-    return InvalidInput(
-        field,
-        f"ambiguous prefix '{prefix}' matches {count} {noun}; give more characters",
-        candidates=matches[:_CANDIDATES],
-    )
-
-
 async def artifact_by_prefix(tx: Tx, org: str, flow: str, prefix: str) -> ArtifactDetail:
     (await existing(tx, org, flow=flow)).require_flow()
-    rows = await fetch(tx, cypher.ARTIFACT_PREFIX, org=org, flow=flow, prefix=prefix, limit=_CANDIDATES + 1)
+    rows = await fetch(tx, cypher.ARTIFACT_PREFIX, org=org, flow=flow, prefix=prefix, limit=assembly.CANDIDATES + 1)
     matches = sorted(row["fingerprint"] for row in rows)
     if not matches:
         raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
     if len(matches) > 1:
-        raise _ambiguous("fingerprint", prefix, matches, "artifacts")
+        raise assembly.ambiguous("fingerprint", prefix, matches, "artifacts")
     return (await artifact_details(tx, org, [(flow, matches[0])]))[0]
 
 
@@ -502,11 +428,11 @@ async def _commit_models(tx: Tx, org: str, shas: Sequence[str]) -> list[Commit]:
 
 async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:
     (await existing(tx, org)).require_org()
-    matches = await _known_shas(tx, org, prefix, _CANDIDATES + 1)
+    matches = await _known_shas(tx, org, prefix, assembly.CANDIDATES + 1)
     if not matches:
         raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
     if len(matches) > 1:
-        raise _ambiguous("sha", prefix, matches, "commits")
+        raise assembly.ambiguous("sha", prefix, matches, "commits")
     return (await _commit_models(tx, org, matches))[0]
 
 
@@ -535,36 +461,7 @@ async def commit_placements(
     origins = await artifacts_by_key(tx, org, keys)
     answer: dict[str, list[CommitPlacement]] = {}
     for sha in wanted:
-        found: list[CommitPlacement] = []
-        for (flow_name, fingerprint), distance in built_by[sha].items():
-            by_environment: dict[str, list[Placement]] = defaultdict(list)
-            for placement in where.get(fingerprint, ()):
-                by_environment[placement.environment].append(placement)
-            for environment_name, items in by_environment.items():
-                current = any(item.to_index is None for item in items)
-                if not current and not include_past:
-                    continue
-                last_to = None if current else max(item.to_index or 0 for item in items)
-                found.append(
-                    CommitPlacement(
-                        environment=environment_name,
-                        snapshot_index=latest[environment_name] if current else (last_to or 1) - 1,
-                        current=current,
-                        from_index=min(item.from_index for item in items),
-                        to_index=last_to,
-                        distance=distance,
-                        provenance=origins[(flow_name, fingerprint)],
-                    )
-                )
-        found.sort(
-            key=lambda item: (
-                not item.current,
-                item.distance,
-                item.environment,
-                item.provenance.artifact.flow,
-                item.provenance.artifact.fingerprint,
-            )
-        )
+        found = assembly.commit_placements(built_by[sha], where, origins, latest, include_past=include_past)
         answer[sha] = found
     return answer
 
@@ -608,24 +505,7 @@ async def diff(
     target_side, target_runs = await _side(tx, org, target)
     known = await provenance(tx, org, (run["fingerprint"] for run in source_runs + target_runs))
     before, after = running_set(source_runs, known), running_set(target_runs, known)
-    before_by = {item.fingerprint: item for item in before}
-    after_by = {item.fingerprint: item for item in after}
-    return SnapshotDiff(
-        source=source_side,
-        target=target_side,
-        only_in_source=tuple(item for item in before if item.fingerprint not in after_by),
-        only_in_target=tuple(item for item in after if item.fingerprint not in before_by),
-        scaled=tuple(
-            Scaled(before=before_by[item.fingerprint], after=item)
-            for item in after
-            if item.fingerprint in before_by and before_by[item.fingerprint].instances != item.instances
-        ),
-        unchanged=tuple(
-            item
-            for item in after
-            if item.fingerprint in before_by and before_by[item.fingerprint].instances == item.instances
-        ),
-    )
+    return assembly.diff(source_side, before, target_side, after)
 
 
 async def versions(tx: Tx, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:
@@ -647,14 +527,6 @@ async def versions(tx: Tx, org: str, flow: str | None, name: str | None) -> list
         if env.latest_index == 0 or latest is None:
             answer.append(EnvironmentVersions(environment=env, snapshot=None, running=()))
             continue
-        matching = tuple(item for item in running_set(runs[env.name], known) if _matches(item, flow, name))
+        matching = tuple(item for item in running_set(runs[env.name], known) if assembly.matches(item, flow, name))
         answer.append(EnvironmentVersions(environment=env, snapshot=records.snapshot(latest), running=matching))
     return answer
-
-
-def _matches(item: RunningArtifact, flow: str | None, name: str | None) -> bool:
-    if flow is not None and not any(p.artifact.flow == flow for p in item.artifacts):
-        return False
-    if name is not None:
-        return name in item.name or any(name in p.artifact.name for p in item.artifacts)
-    return True
