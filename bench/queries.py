@@ -3,38 +3,9 @@ other operation of DESIGN.md's table, each asking for what a screen showing it w
 
 from __future__ import annotations
 
-INCIDENT = """
-query Incident($org: String!, $env: String!, $index: Int!) {
-  environment(org: $org, name: $env) {
-    name
-    type
-    snapshot(index: $index) {
-      index
-      reportedAt
-      events {
-        type          # STARTED | STOPPED | SCALED
-        description   # e.g. "1 instance started running (from 0 to 1)"
-        fingerprint
-        name          # the artifact name as observed in the environment
-        artifacts { name fingerprint buildUrl flow { name } commit { sha url message author timestamp } }
-      }
-      running(first: 100) {
-        totalCount
-        nodes { fingerprint name instances artifacts { flow { name } commit { sha } } }
-      }
-    }
-  }
-}
-"""
-
-WHERE = """
-query Where($org: String!, $sha: String!) {
-  commit(org: $org, sha: $sha) {
-    sha
-    runningIn { environment { name } snapshot { index } artifact { name fingerprint commit { sha } } }
-  }
-}
-"""
+# The public contract queries, verbatim from the API issue; the API tests own them.
+from tests.api.test_contract_queries import INCIDENT as INCIDENT
+from tests.api.test_contract_queries import WHERE as WHERE
 
 LOG_PAGE = """
 query Log($org: String!, $env: String!) {
