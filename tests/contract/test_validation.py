@@ -10,6 +10,7 @@ from tracegraph.graph.inputs import (
     MAX_RUNNING,
     ArtifactInput,
     AttestationInput,
+    CommitInput,
     DeploymentInput,
     FlowInput,
     SnapshotInput,
@@ -89,6 +90,8 @@ from tracegraph.graph.store import GraphStore
             "65536 bytes",
         ),
         (LogQuery, {"org": ORG, "environment": "prod", "limit": 101}, "limit", "less than or equal to 100"),
+        (CommitInput, {"sha": "a" * 40, "parents": ["a" * 40]}, "", "its own parent"),
+        (CommitInput, {"sha": "a" * 40, "parents": ["b" * 40, "B" * 40]}, "", "must not repeat"),
         (LogQuery, {"org": ORG, "environment": "prod", "min_index": 5, "max_index": 2}, "", "min_index"),
     ],
 )

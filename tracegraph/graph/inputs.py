@@ -110,6 +110,15 @@ class CommitInput(Input):
     branch: Label | None = None
     url: Url | None = None
 
+    @model_validator(mode="after")
+    def _parents_are_other_commits(self) -> CommitInput:
+        if self.parents is not None:
+            if self.sha in self.parents:
+                raise ValueError("a commit cannot be its own parent")
+            if len(set(self.parents)) != len(self.parents):
+                raise ValueError("parents must not repeat")
+        return self
+
 
 class CommitsInput(Input):
     """A batch of git history for one repository; parents may be reported before or after their children."""
