@@ -47,6 +47,22 @@ class Commit(Node):
     repo_url: str | None
     parents: tuple[str, ...]
 
+    @classmethod
+    def bare(cls, org: str, sha: str, *, url: str | None = None) -> Commit:
+        """A sha known only from an artifact's `git_commit`: no details until its commit is reported."""
+        return cls(
+            org=org,
+            sha=sha,
+            message="",
+            author=None,
+            author_email=None,
+            timestamp=None,
+            branch=None,
+            url=url,
+            repo_url=None,
+            parents=(),
+        )
+
 
 class ArtifactState(StrEnum):
     """NON_COMPLIANT when any attestation of the artifact failed, else COMPLIANT — as in Kosli, where an artifact

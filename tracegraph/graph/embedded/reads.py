@@ -469,7 +469,7 @@ def _known_shas(connection: sqlite3.Connection, org: str, prefix: str, limit: in
 
 def _commit_models(connection: sqlite3.Connection, org: str, shas: Sequence[str]) -> list[Commit]:
     known = commits(connection, org, shas)
-    return [known.get(sha) or rows.bare_commit(org, sha) for sha in shas]
+    return [known.get(sha) or Commit.bare(org, sha) for sha in shas]
 
 
 def commit_by_prefix(connection: sqlite3.Connection, org: str, prefix: str) -> Commit:

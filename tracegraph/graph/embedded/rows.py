@@ -81,22 +81,6 @@ def commit(row: sqlite3.Row, parents: tuple[str, ...]) -> Commit:
     )
 
 
-def bare_commit(org_name: str, sha: str) -> Commit:
-    """A sha known only from an artifact's `git_commit`."""
-    return Commit(
-        org=org_name,
-        sha=sha,
-        message="",
-        author=None,
-        author_email=None,
-        timestamp=None,
-        branch=None,
-        url=None,
-        repo_url=None,
-        parents=(),
-    )
-
-
 def artifact(row: sqlite3.Row) -> Artifact:
     """Expects a row of the `artifact_states` view (with `state`)."""
     return Artifact(

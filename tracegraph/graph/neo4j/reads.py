@@ -423,7 +423,7 @@ async def _known_shas(tx: Tx, org: str, prefix: str, limit: int) -> list[str]:
 
 async def _commit_models(tx: Tx, org: str, shas: Sequence[str]) -> list[Commit]:
     known = await commits(tx, org, shas)
-    return [known.get(sha) or records.bare_commit(org, sha) for sha in shas]
+    return [known.get(sha) or Commit.bare(org, sha) for sha in shas]
 
 
 async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:

@@ -108,22 +108,6 @@ def commit(props: Props, parents: Sequence[str]) -> Commit:
     )
 
 
-def bare_commit(org_name: str, sha: str) -> Commit:
-    """A sha known only from an artifact's `git_commit`."""
-    return Commit(
-        org=org_name,
-        sha=sha,
-        message="",
-        author=None,
-        author_email=None,
-        timestamp=None,
-        branch=None,
-        url=None,
-        repo_url=None,
-        parents=(),
-    )
-
-
 def artifact(props: Props, compliance: Sequence[bool]) -> Artifact:
     return Artifact(
         org=props["org"],

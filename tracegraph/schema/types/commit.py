@@ -34,20 +34,7 @@ class Commit(Node):
 
     @classmethod
     def bare(cls, org: str, sha: str, *, url: str | None = None) -> Commit:
-        return cls(
-            commit=model.Commit(
-                org=org,
-                sha=sha,
-                message="",
-                author=None,
-                author_email=None,
-                timestamp=None,
-                branch=None,
-                url=url,
-                repo_url=None,
-                parents=(),
-            )
-        )
+        return cls(commit=model.Commit.bare(org, sha, url=url))
 
     @strawberry.field(description="The full sha: 40 lower-case hexadecimal characters.")
     def sha(self) -> str:
