@@ -4,11 +4,11 @@
      ├── InvalidInput   the caller sent something that breaks a rule (names the field and the rule)
      ├── NotFound       the thing asked for does not exist (or is not visible to the caller)
      ├── Conflict       the write contradicts what is stored
-     ├── Unauthenticated  no valid token (missing, unknown, expired or revoked) — nothing else is revealed
      ├── Forbidden      the caller may see the org but their role does not allow the operation
      └── Unavailable    the store cannot be reached
 
-Anything else is a bug: the API masks it and logs it once.
+Anything else is a bug: the API masks it and logs it once. A request without a valid token never reaches code that
+raises: the HTTP edge answers it 401 UNAUTHENTICATED (tracegraph.auth.middleware).
 """
 
 from __future__ import annotations
@@ -44,10 +44,6 @@ class NotFound(TracegraphError):
 
 class Conflict(TracegraphError):
     code = "CONFLICT"
-
-
-class Unauthenticated(TracegraphError):
-    code = "UNAUTHENTICATED"
 
 
 class Forbidden(TracegraphError):

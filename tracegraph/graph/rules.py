@@ -40,12 +40,6 @@ def _hex_of_length(length: int, rule: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _check_prefix(value: str) -> str:
-    if not MIN_PREFIX <= len(value) <= 64 or not _HEX.match(value):
-        raise ValueError(f"must be {PREFIX_RULE}")
-    return value.lower()
-
-
 def hex_prefix(value: str, *, field: str, longest: int = 64) -> str:
     """A prefix as the edges accept it (commits are at most 40 long, fingerprints 64), lower-cased."""
     text = value.strip()
@@ -100,7 +94,6 @@ def _strip(value: object) -> object:
 Name = Annotated[str, BeforeValidator(_strip), AfterValidator(_check_name)]
 Fingerprint = Annotated[str, BeforeValidator(_strip), _hex_of_length(64, FINGERPRINT_RULE)]
 Sha = Annotated[str, BeforeValidator(_strip), _hex_of_length(40, SHA_RULE)]
-HexPrefix = Annotated[str, BeforeValidator(_strip), AfterValidator(_check_prefix)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 ObservedName = Annotated[
     str, StringConstraints(min_length=1, max_length=512, strip_whitespace=True), AfterValidator(_check_printable)

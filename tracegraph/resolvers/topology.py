@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracegraph.auth.access import can_read
 from tracegraph.graph.model import Environment, Flow, Org, Role
 from tracegraph.resolvers.context import Context
 from tracegraph.resolvers.paging import Page, page_args, page_sequence
@@ -14,7 +15,7 @@ async def org(ctx: Context, name: str) -> Org:
 
 async def orgs(ctx: Context) -> list[Org]:
     """Only the orgs the caller may read: their own and the public ones."""
-    return [item for item in await ctx.store.list_orgs() if item.public or item.name == ctx.principal.org]
+    return [item for item in await ctx.store.list_orgs() if can_read(ctx.principal, item.name, public=item.public)]
 
 
 async def flow(ctx: Context, org: str, name: str) -> Flow:

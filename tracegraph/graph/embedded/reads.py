@@ -91,10 +91,6 @@ COUNT_LOG = """
         WHERE r.org = s.org AND r.environment = s.environment AND (r.from_index = s.idx OR r.to_index = s.idx)
         AND a.flow = :flow))
 """
-SELECT_FLOW_FINGERPRINTS = """
-    SELECT DISTINCT fingerprint FROM artifacts WHERE org = ? AND flow = ?
-    AND fingerprint IN (SELECT value FROM json_each(?))
-"""
 SELECT_ARTIFACT_PREFIX = """
     SELECT fingerprint FROM artifacts WHERE org = :org AND flow = :flow
     AND fingerprint >= :prefix AND fingerprint < :prefix || 'g' ORDER BY fingerprint LIMIT 11
