@@ -75,19 +75,23 @@ async def test_where_a_commit_runs_through_ancestry(store: GraphStore) -> None:
     found = await store.commit_placements(ORG, [sha("c2"), sha("f1"), sha("c6"), sha("c3")])
 
     def rows(key: str) -> list[tuple[str, int, int, str]]:
-        return [(p.environment, p.snapshot_index, p.distance, p.provenance.artifact.name) for p in found[sha(key)]]
+        return [
+            (p.environment, p.snapshot_index, p.distance, p.provenance.artifact.name)
+            for p in found[sha(key)].placements
+        ]
 
     # c2 was never built: it is contained in everything built after it, on either branch.
     assert rows("c2") == [
         ("prod", 1, 1, "registry.example/web:web-c3"),
         ("beta", 1, 2, "registry.example/api:api-f2"),
-        ("beta", 1, 3, "registry.example/web:web-c6"),  # c2 → c3 → m5 → c6
+        ("beta", 1, 5, "registry.example/web:web-c6"),  # git rev-list --count c2..c6: c3, f1, f2, m5, c6
     ]
     # f1 reaches main only through the merge m5.
-    assert rows("f1") == [("beta", 1, 1, "registry.example/api:api-f2"), ("beta", 1, 3, "registry.example/web:web-c6")]
+    assert rows("f1") == [("beta", 1, 1, "registry.example/api:api-f2"), ("beta", 1, 4, "registry.example/web:web-c6")]
     assert rows("c6") == [("beta", 1, 0, "registry.example/web:web-c6")]
-    assert found[sha("c2")][0].provenance.commit is not None
-    assert found[sha("c2")][0].provenance.commit.sha == sha("c3")
+    assert found[sha("c2")].placements[0].provenance.commit is not None
+    assert found[sha("c2")].placements[0].provenance.commit.sha == sha("c3")
+    assert all(answer.undecided == () for answer in found.values())
 
 
 async def test_where_a_commit_ran_in_the_past(store: GraphStore) -> None:
@@ -99,16 +103,19 @@ async def test_where_a_commit_ran_in_the_past(store: GraphStore) -> None:
     await report(store, "prod", {"web-c3": 2}, minutes=2)
     await report(store, "prod", {"web-c6": 1}, minutes=3)
     now = await store.commit_placements(ORG, [sha("c3")])
-    assert [(p.provenance.artifact.name, p.current) for p in now[sha("c3")]] == [("registry.example/web:web-c6", True)]
+    assert [(p.provenance.artifact.name, p.current) for p in now[sha("c3")].placements] == [
+        ("registry.example/web:web-c6", True)
+    ]
     both = await store.commit_placements(ORG, [sha("c3")], include_past=True)
     assert [
         (p.provenance.artifact.fingerprint, p.current, p.from_index, p.to_index, p.snapshot_index)
-        for p in both[sha("c3")]
+        for p in both[sha("c3")].placements
     ] == [
         (fp("web-c6"), True, 3, None, 3),
         (fp("web-c3"), False, 1, 3, 2),
     ]
-    assert (await store.commit_placements(ORG, [sha("nothing")])) == {sha("nothing"): []}
+    nothing = (await store.commit_placements(ORG, [sha("nothing")]))[sha("nothing")]
+    assert (nothing.placements, nothing.undecided) == ((), ())
 
 
 async def test_commit_batch_is_capped_and_validated(store: GraphStore) -> None:
@@ -130,7 +137,7 @@ async def test_a_build_naming_only_its_commit_keeps_the_imported_history(store: 
     )
     kept = await store.commit(ORG, sha("c2"))
     assert (kept.parents, kept.message, kept.author) == ((sha("c1"),), "commit c2", "Ada <ada@example.com>")
-    assert [p.distance for p in (await store.commit_placements(ORG, [sha("c1")]))[sha("c1")]] == []
+    assert [p.distance for p in (await store.commit_placements(ORG, [sha("c1")]))[sha("c1")].placements] == []
     await store.report_commits(CommitsInput(org=ORG, repo_url=REPO, commits=[CommitInput(sha=sha("c2"), parents=[])]))
     replaced = await store.commit(ORG, sha("c2"))
     assert (replaced.parents, replaced.message) == ((), "commit c2")

@@ -112,7 +112,5 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-# How far `commit_placements` walks PARENT edges from a commit to its descendants (both backends).
-MAX_ANCESTRY_DEPTH = 1000
 # How many matches `search` returns per kind.
 MAX_SEARCH_MATCHES = 20

@@ -28,7 +28,7 @@ from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, En
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
-    CommitPlacement,
+    CommitPlacements,
     CommitsReported,
     EnvironmentVersions,
     LogPage,
@@ -142,9 +142,13 @@ class GraphStore(Protocol):
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False
-    ) -> dict[str, list[CommitPlacement]]:
-        """For each full sha: the artifacts built from it or from a descendant (through PARENT edges) that run in
-        an environment's latest snapshot — plus, with `include_past`, those that ran before. Nearest first."""
+    ) -> dict[str, CommitPlacements]:
+        """For each full sha: the artifacts built from it or from a descendant (through PARENT edges, at any
+        depth) that run in an environment's latest snapshot — plus, with `include_past`, those that ran before.
+        Nearest first. Artifacts whose commit's history has a hole are listed as `undecided` when not found."""
+
+    async def commits_with_history(self, org: str, shas: Sequence[str]) -> set[str]:
+        """Of `shas`, those reported with their whole history (every ancestor reported with its parents)."""
 
     async def search(self, org: str, prefix: str) -> SearchResult:
         """Commits and fingerprints (reported or only observed running) starting with a 5-64 hex prefix."""

@@ -155,8 +155,16 @@ class CommitPlacement(Node):
     current: bool
     from_index: int
     to_index: int | None
-    distance: int  # 0 = built from the commit itself; n = built n commits after it
+    distance: int  # `git rev-list --count X..C`: 0 = built from X itself
     provenance: Provenance
+
+
+class CommitPlacements(Node):
+    """Where one commit's change runs (or ran), and the artifact commits whose descent from it cannot be decided
+    because their history was never fully reported: when `undecided` is empty, `placements` is exact."""
+
+    placements: tuple[CommitPlacement, ...]
+    undecided: tuple[str, ...]
 
 
 class DigestMatch(Node):

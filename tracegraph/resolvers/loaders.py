@@ -14,7 +14,7 @@ from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph.model import Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
-from tracegraph.graph.views import ArtifactDetail, CommitPlacement, SnapshotDetail
+from tracegraph.graph.views import ArtifactDetail, CommitPlacements, SnapshotDetail
 
 SnapshotKey = tuple[str, str, SnapshotSelector]  # (org, environment, selector)
 NameKey = tuple[str, str]  # (org, name)
@@ -36,7 +36,7 @@ class Loaders:
         self.snapshot: DataLoader[SnapshotKey, SnapshotDetail] = DataLoader(self._load_snapshots)
         self.environment: DataLoader[NameKey, Environment] = DataLoader(self._load_environments)
         self.flow: DataLoader[NameKey, Flow] = DataLoader(self._load_flows)
-        self.placements: DataLoader[PlacementKey, list[CommitPlacement]] = DataLoader(self._load_placements)
+        self.placements: DataLoader[PlacementKey, CommitPlacements] = DataLoader(self._load_placements)
         self.artifact: DataLoader[ArtifactKey, ArtifactDetail] = DataLoader(self._load_artifacts)
         self.commit_artifacts: DataLoader[NameKey, list[ArtifactDetail]] = DataLoader(self._load_commit_artifacts)
 
@@ -103,15 +103,15 @@ class Loaders:
                 found.update({(org, flow.name): flow for flow in await self._store.list_flows(org)})
         return [found.get(key) or NotFound(f"flow '{key[1]}' not found in org '{key[0]}'") for key in keys]
 
-    async def _load_placements(self, keys: list[PlacementKey]) -> Sequence[list[CommitPlacement]]:
+    async def _load_placements(self, keys: list[PlacementKey]) -> Sequence[CommitPlacements]:
         groups: dict[tuple[str, bool], list[str]] = defaultdict(list)
         for org, sha, include_past in keys:
             groups[(org, include_past)].append(sha)
-        found: dict[PlacementKey, list[CommitPlacement]] = {}
+        found: dict[PlacementKey, CommitPlacements] = {}
         for (org, include_past), shas in groups.items():
             answer = await self._store.commit_placements(org, sorted(set(shas)), include_past=include_past)
             found.update({(org, sha, include_past): placements for sha, placements in answer.items()})
-        return [found.get(key, []) for key in keys]
+        return [found[key] for key in keys]
 
     async def _load_artifacts(self, keys: list[ArtifactKey]) -> Sequence[ArtifactDetail | BaseException]:
         answers: list[ArtifactDetail | BaseException] = []

@@ -120,6 +120,15 @@ class Query:
 
     @strawberry.field(
         permission_classes=[Reads],
+        description="Of the given full shas (at most 5,000), those the org knows with their whole history: reported "
+        "with its parents, and so was every ancestor. `tracegraph report commits` asks this of a clone's branch tips "
+        "to send only the commits the server does not have. In the order given, without repeats.",
+    )
+    async def commits_with_history(self, info: Info, org: str, shas: list[str]) -> list[str]:
+        return await commit_resolvers.with_history(info.context, org, shas)
+
+    @strawberry.field(
+        permission_classes=[Reads],
         description=f"Commits and fingerprints starting with `prefix` ({PREFIX_RULE}), and where each runs.",
     )
     async def search(self, info: Info, org: str, prefix: str) -> SearchResult:

@@ -19,6 +19,7 @@ query Search($org: String!, $prefix: String!) {
       sha message author timestamp url
       artifacts { ...ArtifactBlock }
       runningIn { environment { name } snapshot { index } distance artifact { name fingerprint gitCommit } }
+      undecidedCommits
     }
     fingerprints {
       fingerprint
@@ -44,10 +45,19 @@ def commit_block(commit: dict[str, Any]) -> str:
     lines.append("Running in:" if commit["runningIn"] else "Running in:  nowhere (not in any latest snapshot)")
     for place in commit["runningIn"]:
         artifact = place["artifact"]
+        # `distance` is `git rev-list --count <this>..<artifact's commit>`, so "N commits later" reads as git counts.
         via = "built from it" if place["distance"] == 0 else f"built {place['distance']} commit(s) later"
         lines.append(
             f"    {place['environment']['name']}#{place['snapshot']['index']}  {artifact['name']}  ({via}: "
             f"{(artifact['gitCommit'] or '')[:7]})"
+        )
+    if undecided := commit["undecidedCommits"]:
+        shown = ", ".join(sha[:7] for sha in undecided[:5]) + (
+            f" and {len(undecided) - 5} more" if len(undecided) > 5 else ""
+        )
+        lines.append(
+            f"May be incomplete: the history of {len(undecided)} running or past artifact commit(s) was never fully "
+            f"reported ({shown}); run `tracegraph report commits` on their repository to decide."
         )
     blocks = ["\n".join(lines)]
     blocks += [artifact_block(artifact) for artifact in commit["artifacts"]]

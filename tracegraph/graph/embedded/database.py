@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tracegraph.errors import Unavailable
-from tracegraph.graph.embedded.schema import DDL, SCHEMA_VERSION
+from tracegraph.graph.embedded.schema import DDL, MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
 
@@ -72,6 +72,14 @@ class Database:
                 f"{self.path} was written by a newer tracegraph (schema {found}; this one knows {SCHEMA_VERSION})"
             )
         with self._write_lock:
+            if 0 < found < SCHEMA_VERSION:
+                connection.execute("BEGIN IMMEDIATE")
+                for version in range(found, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                connection.execute("COMMIT")
             connection.executescript(DDL)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -9,14 +9,15 @@ from collections.abc import Iterable, Sequence
 
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph import assembly
+from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
-from tracegraph.graph.rules import MAX_ANCESTRY_DEPTH, MAX_SEARCH_MATCHES
+from tracegraph.graph.rules import MAX_SEARCH_MATCHES
 from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
-    CommitPlacement,
+    CommitPlacements,
     DiffSide,
     DigestMatch,
     EnvironmentVersions,
@@ -135,18 +136,25 @@ SELECT_COMMIT_ARTIFACTS = """
     AND (:flow IS NULL OR flow = :flow)
     ORDER BY created_at DESC, flow, fingerprint
 """
-# The descendants of a commit are walked one generation per statement, each sha once, at its fewest hops. (One
-# recursive CTE over (sha, distance) keeps every distinct distance of a sha: with merges that is quadratic, 1 s for
-# a commit with 15,000 descendants in the benchmark's history, even capped at depth 1,000.) CROSS JOIN fixes the
-# join order: without statistics SQLite otherwise scans the org's whole commit_parents per generation (14 s for 254
-# descendants among 300,000 commits).
-SELECT_CHILDREN = """
-    SELECT DISTINCT p.child FROM json_each(?2) AS j CROSS JOIN commit_parents AS p
-    WHERE p.org = ?1 AND p.parent = j.value
+# The artifacts that run now (or ran) with their commits: the candidates of "where is this commit running?". One
+# environment at a time through runs_closing, so only open Runs are read for the current ones.
+SELECT_RUNNING_CANDIDATES = """
+    SELECT DISTINCT a.flow, a.fingerprint, a.git_commit FROM environments AS e
+    CROSS JOIN runs AS r INDEXED BY runs_closing ON r.org = e.org AND r.environment = e.name AND r.to_index IS NULL
+    CROSS JOIN artifacts AS a INDEXED BY artifacts_by_fingerprint ON a.org = r.org AND a.fingerprint = r.fingerprint
+    WHERE e.org = ? AND a.git_commit IS NOT NULL
 """
-SELECT_BUILT_FROM = """
-    SELECT flow, fingerprint, git_commit FROM artifacts
-    WHERE org = ? AND git_commit IN (SELECT value FROM json_each(?))
+SELECT_PLACED_CANDIDATES = """
+    SELECT DISTINCT a.flow, a.fingerprint, a.git_commit
+    FROM (SELECT DISTINCT fingerprint FROM runs INDEXED BY runs_by_fingerprint WHERE org = ?1) AS r
+    CROSS JOIN artifacts AS a INDEXED BY artifacts_by_fingerprint ON a.org = ?1 AND a.fingerprint = r.fingerprint
+    WHERE a.git_commit IS NOT NULL
+"""
+SELECT_COMMIT_SEQ = "SELECT created_at, commit_seq FROM orgs WHERE name = ?"
+SELECT_CHANGED_COMMITS = """
+    SELECT c.sha, c.parents_known, (SELECT json_group_array(p.parent) FROM commit_parents AS p
+                                   WHERE p.org = c.org AND p.child = c.sha) AS parents
+    FROM commits AS c INDEXED BY commits_by_seq WHERE c.org = ? AND c.seq > ?
 """
 SELECT_LIST_ARTIFACTS = """
     SELECT a.* FROM artifact_states a WHERE a.org = :org AND a.flow = :flow
@@ -491,43 +499,58 @@ def artifacts_for_commit(
     return artifact_details(connection, org, keys)
 
 
-def descendant_artifacts(connection: sqlite3.Connection, org: str, sha: str) -> dict[tuple[str, str], int]:
-    """(flow, fingerprint) of the artifacts built from `sha` or a descendant, with the fewest hops between."""
-    distance = {sha: 0}
-    generation = [sha]
-    for depth in range(1, MAX_ANCESTRY_DEPTH + 1):
-        if not generation:
-            break
-        children = [row[0] for row in connection.execute(SELECT_CHILDREN, (org, _json(generation)))]
-        generation = [child for child in children if child not in distance]
-        distance.update(dict.fromkeys(generation, depth))
-    built: dict[tuple[str, str], int] = {}
-    for row in connection.execute(SELECT_BUILT_FROM, (org, _json(distance))):
-        key, hops = (row["flow"], row["fingerprint"]), distance[row["git_commit"]]
-        built[key] = min(hops, built.get(key, hops))
-    return built
+def commit_graph(connection: sqlite3.Connection, org: str, index: AncestryIndex) -> CommitGraph:
+    """The org's commit graph as of this transaction: the held one, brought up to date with what changed since."""
+    row = connection.execute(SELECT_COMMIT_SEQ, (org,)).fetchone()
+    if row is None:
+        raise NotFound(f"org '{org}' not found")
+    epoch, seq = str(row["created_at"]), int(row["commit_seq"])
+    since = index.stale_since(org, epoch, seq)
+    if since is None:
+        return index.current(org)
+    changes = [
+        CommitEdges(sha=sha, parents=tuple(json.loads(parents)) if known else None)
+        for sha, known, parents in connection.execute(SELECT_CHANGED_COMMITS, (org, since))
+    ]
+    return index.update(org, epoch, seq, since, changes)
 
 
 def commit_placements(
-    connection: sqlite3.Connection, org: str, shas: Sequence[str], include_past: bool
-) -> dict[str, list[CommitPlacement]]:
-    require_org(connection, org)
+    connection: sqlite3.Connection, org: str, shas: Sequence[str], include_past: bool, index: AncestryIndex
+) -> dict[str, CommitPlacements]:
+    graph = commit_graph(connection, org, index)
     latest = {
         row["name"]: row["latest_index"]
         for row in connection.execute("SELECT name, latest_index FROM environments WHERE org = ?", (org,))
     }
-    answer: dict[str, list[CommitPlacement]] = {}
-    for sha in dict.fromkeys(shas):
-        built = descendant_artifacts(connection, org, sha)
-        where = placements(connection, org, {fingerprint for _, fingerprint in built})
-        origins = {
-            (p.artifact.flow, p.artifact.fingerprint): p
-            for items in provenance(connection, org, {fingerprint for _, fingerprint in built}).values()
-            for p in items
-        }
-        found = assembly.commit_placements(built, where, origins, latest, include_past=include_past)
-        answer[sha] = found
-    return answer
+    candidates = [
+        Candidate(flow=flow, fingerprint=fingerprint, commit=commit)
+        for flow, fingerprint, commit in connection.execute(
+            SELECT_PLACED_CANDIDATES if include_past else SELECT_RUNNING_CANDIDATES, (org,)
+        )
+    ]
+    reached = {sha: built_after(graph, sha, candidates) for sha in dict.fromkeys(shas)}
+    fingerprints = {fingerprint for built, _ in reached.values() for _, fingerprint in built}
+    where = placements(connection, org, fingerprints)
+    origins = {
+        (p.artifact.flow, p.artifact.fingerprint): p
+        for items in provenance(connection, org, fingerprints).values()
+        for p in items
+    }
+    return {
+        sha: CommitPlacements(
+            placements=tuple(assembly.commit_placements(built, where, origins, latest, include_past=include_past)),
+            undecided=undecided,
+        )
+        for sha, (built, undecided) in reached.items()
+    }
+
+
+def commits_with_history(
+    connection: sqlite3.Connection, org: str, shas: Sequence[str], index: AncestryIndex
+) -> set[str]:
+    graph = commit_graph(connection, org, index)
+    return {sha for sha in shas if graph.history_complete(sha)}
 
 
 def search(connection: sqlite3.Connection, org: str, prefix: str) -> SearchResult:

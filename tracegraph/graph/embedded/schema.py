@@ -5,11 +5,25 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Upgrades from the schema version a file has to the next. Version 1 did not tell a root commit from one whose
+# parents were never reported: a commit with parent edges had them reported; one without is taken as unknown, so
+# ancestry answers stay honest until its history is reported again.
+MIGRATIONS: dict[int, str] = {
+    1: """
+ALTER TABLE orgs ADD COLUMN commit_seq INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE commits ADD COLUMN parents_known INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE commits ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
+UPDATE commits SET parents_known = 1
+WHERE EXISTS (SELECT 1 FROM commit_parents p WHERE p.org = commits.org AND p.child = commits.sha);
+""",
+}
 
 DDL = """
 CREATE TABLE IF NOT EXISTS orgs (
-    name TEXT PRIMARY KEY, public INTEGER NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL
+    name TEXT PRIMARY KEY, public INTEGER NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL,
+    commit_seq INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS flows (
     org TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, repo_url TEXT, created_at INTEGER NOT NULL,
@@ -21,8 +35,12 @@ CREATE TABLE IF NOT EXISTS repositories (
 CREATE TABLE IF NOT EXISTS commits (
     org TEXT NOT NULL, sha TEXT NOT NULL, message TEXT NOT NULL, author TEXT, author_email TEXT,
     timestamp INTEGER, branch TEXT, url TEXT, repo_url TEXT,
+    parents_known INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org, sha)
 ) WITHOUT ROWID;
+-- The commit sequence: each write of commits stamps them with the org's next `commit_seq`, so a reader's in-memory
+-- ancestry index fetches only what changed since the number it holds (tracegraph/graph/ancestry.py).
+CREATE INDEX IF NOT EXISTS commits_by_seq ON commits (org, seq);
 CREATE TABLE IF NOT EXISTS commit_parents (
     org TEXT NOT NULL, child TEXT NOT NULL, position INTEGER NOT NULL, parent TEXT NOT NULL,
     PRIMARY KEY (org, child, position)

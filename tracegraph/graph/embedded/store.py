@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from tracegraph.errors import NotFound
+from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database
 from tracegraph.graph.inputs import (
@@ -25,7 +26,7 @@ from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, En
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
-    CommitPlacement,
+    CommitPlacements,
     CommitsReported,
     EnvironmentVersions,
     LogPage,
@@ -41,6 +42,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path) -> None:
         self._database = Database(path)
+        self._ancestry = AncestryIndex()
 
     @property
     def round_trips(self) -> int:
@@ -173,10 +175,13 @@ class EmbeddedStore:
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False
-    ) -> dict[str, list[CommitPlacement]]:
+    ) -> dict[str, CommitPlacements]:
         return await self._database.read(
-            partial(reads.commit_placements, org=org, shas=shas, include_past=include_past)
+            partial(reads.commit_placements, org=org, shas=shas, include_past=include_past, index=self._ancestry)
         )
+
+    async def commits_with_history(self, org: str, shas: Sequence[str]) -> set[str]:
+        return await self._database.read(partial(reads.commits_with_history, org=org, shas=shas, index=self._ancestry))
 
     async def search(self, org: str, prefix: str) -> SearchResult:
         return await self._database.read(partial(reads.search, org=org, prefix=prefix))

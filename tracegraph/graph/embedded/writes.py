@@ -45,12 +45,16 @@ UPSERT_REPOSITORY = """
     provider = coalesce(excluded.provider, provider)
 """
 UPSERT_COMMIT = """
-    INSERT INTO commits (org, sha, message, author, author_email, timestamp, branch, url, repo_url)
-    VALUES (:org, :sha, coalesce(:message, ''), :author, :author_email, :timestamp, :branch, :url, :repo_url)
+    INSERT INTO commits (org, sha, message, author, author_email, timestamp, branch, url, repo_url, parents_known, seq)
+    VALUES (:org, :sha, coalesce(:message, ''), :author, :author_email, :timestamp, :branch, :url, :repo_url,
+            :parents_known, :seq)
     ON CONFLICT (org, sha) DO UPDATE SET message = coalesce(:message, message), author = coalesce(:author, author),
     author_email = coalesce(:author_email, author_email), timestamp = coalesce(:timestamp, timestamp),
-    branch = coalesce(:branch, branch), url = coalesce(:url, url), repo_url = coalesce(:repo_url, repo_url)
+    branch = coalesce(:branch, branch), url = coalesce(:url, url), repo_url = coalesce(:repo_url, repo_url),
+    parents_known = max(parents_known, :parents_known), seq = :seq
 """
+# Every write of commits takes the org's next commit sequence number (see tracegraph/graph/ancestry.py).
+NEXT_COMMIT_SEQ = "UPDATE orgs SET commit_seq = commit_seq + 1 WHERE name = ? RETURNING commit_seq"
 DELETE_PARENTS = "DELETE FROM commit_parents WHERE org = ? AND child = ?"
 INSERT_PARENT = "INSERT INTO commit_parents (org, child, position, parent) VALUES (?, ?, ?, ?)"
 SELECT_EXISTING_SHAS = "SELECT sha FROM commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
@@ -109,6 +113,7 @@ def upsert_commits(
     stored before."""
     shas = [commit.sha for commit in commits]
     existing = {row[0] for row in connection.execute(SELECT_EXISTING_SHAS, (org, json.dumps(shas)))}
+    seq = connection.execute(NEXT_COMMIT_SEQ, (org,)).fetchone()[0]
     for commit in commits:
         connection.execute(
             UPSERT_COMMIT,
@@ -122,6 +127,8 @@ def upsert_commits(
                 "branch": commit.branch,
                 "url": commit.url,
                 "repo_url": repo_url,
+                "parents_known": commit.parents is not None,
+                "seq": seq,
             },
         )
         if commit.parents is not None:  # parents not given: the stored ones stay

@@ -16,8 +16,6 @@ Besides the properties of the domain models, the graph keeps:
 
 from __future__ import annotations
 
-from tracegraph.graph.rules import MAX_ANCESTRY_DEPTH
-
 # --- topology -----------------------------------------------------------------------------------------------------
 
 EXISTING = """
@@ -84,7 +82,8 @@ SET r.name = coalesce($name, r.name), r.provider = coalesce($provider, r.provide
 UPSERT_COMMITS = """
 UNWIND $rows AS row
 MERGE (c:Commit {org: $org, sha: row.sha})
-SET c.reported = true, c.message = coalesce(row.message, c.message, ''), c.author = coalesce(row.author, c.author),
+SET c.reported = true, c.seq = $seq, c.parents_known = coalesce(c.parents_known, false) OR row.parents_known,
+    c.message = coalesce(row.message, c.message, ''), c.author = coalesce(row.author, c.author),
     c.author_email = coalesce(row.author_email, c.author_email), c.timestamp = coalesce(row.timestamp, c.timestamp),
     c.branch = coalesce(row.branch, c.branch), c.url = coalesce(row.url, c.url),
     c.repo_url = coalesce($repo_url, c.repo_url)
@@ -573,27 +572,47 @@ RETURN """
 """
 )
 
-# The artifacts built from each sha or from a descendant of it, with the fewest PARENT hops between. Children are
-# found through PARENT edges in reverse, breadth first: Neo4j plans `min(length(p))` over a variable-length expand
-# as a pruning BFS, visiting each commit once rather than once per path. The depth bound is a literal because Cypher
-# cannot take it as a parameter; it must equal MAX_ANCESTRY_DEPTH (checked below).
-DESCENDANT_ARTIFACTS = """
-UNWIND $shas AS sha
-CALL (sha) {
-    MATCH (a:Artifact {org: $org, git_commit: sha})
-    RETURN a, 0 AS distance
-    UNION ALL
-    MATCH (c:Commit {org: $org, sha: sha})
-    MATCH p = (c)<-[:PARENT*1..1000]-(d:Commit)
-    WITH d, min(length(p)) AS distance
-    MATCH (a:Artifact {org: $org, git_commit: d.sha})
-    RETURN a, distance
-}
-RETURN sha, a.flow AS flow, a.fingerprint AS fingerprint, min(distance) AS distance
+# The artifacts that run now (or ran), with their commits: the candidates of "where is this commit running?".
+RUNNING_CANDIDATES = """
+MATCH (e:Environment {org: $org})
+MATCH (r:Run {org: $org, environment: e.name, open: true})
+WITH DISTINCT r.fingerprint AS fingerprint
+MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
+WHERE a.git_commit IS NOT NULL
+RETURN a.flow AS flow, a.fingerprint AS fingerprint, a.git_commit AS commit
 """
 
-if "*1.." + str(MAX_ANCESTRY_DEPTH) + "]" not in DESCENDANT_ARTIFACTS:  # pragma: no cover - guards an edit of either
-    raise RuntimeError("DESCENDANT_ARTIFACTS must bound its traversal by MAX_ANCESTRY_DEPTH")
+PLACED_CANDIDATES = """
+MATCH (r:Run {org: $org})
+WITH DISTINCT r.fingerprint AS fingerprint
+MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
+WHERE a.git_commit IS NOT NULL
+RETURN a.flow AS flow, a.fingerprint AS fingerprint, a.git_commit AS commit
+"""
+
+# The org's commit sequence (tracegraph/graph/ancestry.py): each write of commits takes the next number, under the
+# Org node's write lock, and stamps the commits it touched with it.
+NEXT_COMMIT_SEQ = """
+MATCH (o:Org {name: $org})
+SET o.commit_seq = coalesce(o.commit_seq, 0) + 1
+RETURN o.commit_seq AS seq
+"""
+
+COMMIT_SEQ = """
+MATCH (o:Org {name: $org})
+RETURN toString(o.created_at) AS epoch, coalesce(o.commit_seq, 0) AS seq
+"""
+
+# Commits written before the sequence existed have no `parents_known`: edges mean their parents were reported.
+_COMMIT_EDGES = """
+RETURN c.sha AS sha,
+       CASE WHEN coalesce(c.parents_known, EXISTS { (c)-[:PARENT]->() })
+            THEN COLLECT { MATCH (c)-[:PARENT]->(p:Commit) RETURN p.sha } END AS parents
+"""
+
+ALL_COMMITS = "MATCH (c:Commit {org: $org}) WHERE c.reported" + _COMMIT_EDGES
+
+CHANGED_COMMITS = "MATCH (c:Commit {org: $org}) WHERE c.seq > $since AND c.reported" + _COMMIT_EDGES
 
 ENVIRONMENT_LATEST = """
 MATCH (e:Environment {org: $org})

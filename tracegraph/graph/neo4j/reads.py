@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph import assembly
+from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
@@ -16,7 +17,7 @@ from tracegraph.graph.rules import MAX_SEARCH_MATCHES
 from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
-    CommitPlacement,
+    CommitPlacements,
     DiffSide,
     DigestMatch,
     EnvironmentVersions,
@@ -446,24 +447,47 @@ async def artifacts_for_commit(tx: Tx, org: str, prefix: str, flow: str | None) 
     return await artifact_details(tx, org, [(row["flow"], row["fingerprint"]) for row in rows])
 
 
+async def commit_graph(tx: Tx, org: str, index: AncestryIndex) -> CommitGraph:
+    """The org's commit graph as of this transaction: the held one, brought up to date with what changed since."""
+    found = await fetch(tx, cypher.COMMIT_SEQ, org=org)
+    if not found:
+        raise NotFound(f"org '{org}' not found")
+    epoch, seq = str(found[0]["epoch"]), int(found[0]["seq"])
+    since = index.stale_since(org, epoch, seq)
+    if since is None:
+        return index.current(org)
+    rows = await (
+        fetch(tx, cypher.CHANGED_COMMITS, org=org, since=since) if since else fetch(tx, cypher.ALL_COMMITS, org=org)
+    )
+    changes = [
+        CommitEdges(sha=row["sha"], parents=None if row["parents"] is None else tuple(row["parents"])) for row in rows
+    ]
+    return index.update(org, epoch, seq, since, changes)
+
+
 async def commit_placements(
-    tx: Tx, org: str, shas: Sequence[str], include_past: bool
-) -> dict[str, list[CommitPlacement]]:
-    (await existing(tx, org)).require_org()
-    wanted = list(dict.fromkeys(shas))
+    tx: Tx, org: str, shas: Sequence[str], include_past: bool, index: AncestryIndex
+) -> dict[str, CommitPlacements]:
+    graph = await commit_graph(tx, org, index)
     latest = {row["name"]: int(row["latest_index"]) for row in await fetch(tx, cypher.ENVIRONMENT_LATEST, org=org)}
-    built_by: dict[str, dict[tuple[str, str], int]] = {sha: {} for sha in wanted}
-    if wanted:
-        for row in await fetch(tx, cypher.DESCENDANT_ARTIFACTS, org=org, shas=wanted):
-            built_by[row["sha"]][(row["flow"], row["fingerprint"])] = int(row["distance"])
-    keys = {key for built in built_by.values() for key in built}
+    rows = await fetch(tx, cypher.PLACED_CANDIDATES if include_past else cypher.RUNNING_CANDIDATES, org=org)
+    candidates = [Candidate(flow=row["flow"], fingerprint=row["fingerprint"], commit=row["commit"]) for row in rows]
+    reached = {sha: built_after(graph, sha, candidates) for sha in dict.fromkeys(shas)}
+    keys = {key for built, _ in reached.values() for key in built}
     where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
     origins = await artifacts_by_key(tx, org, keys)
-    answer: dict[str, list[CommitPlacement]] = {}
-    for sha in wanted:
-        found = assembly.commit_placements(built_by[sha], where, origins, latest, include_past=include_past)
-        answer[sha] = found
-    return answer
+    return {
+        sha: CommitPlacements(
+            placements=tuple(assembly.commit_placements(built, where, origins, latest, include_past=include_past)),
+            undecided=undecided,
+        )
+        for sha, (built, undecided) in reached.items()
+    }
+
+
+async def commits_with_history(tx: Tx, org: str, shas: Sequence[str], index: AncestryIndex) -> set[str]:
+    graph = await commit_graph(tx, org, index)
+    return {sha for sha in shas if graph.history_complete(sha)}
 
 
 async def search(tx: Tx, org: str, prefix: str) -> SearchResult:

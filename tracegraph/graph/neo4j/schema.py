@@ -30,6 +30,8 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX run_open IF NOT EXISTS FOR (n:Run) ON (n.org, n.environment, n.open)",
     "CREATE INDEX run_fingerprint IF NOT EXISTS FOR (n:Run) ON (n.org, n.fingerprint)",
     "CREATE INDEX snapshot_time IF NOT EXISTS FOR (n:Snapshot) ON (n.org, n.environment, n.reported_at)",
+    # The commit sequence: a reader's ancestry index fetches the commits stamped after the number it holds.
+    "CREATE INDEX commit_seq IF NOT EXISTS FOR (n:Commit) ON (n.org, n.seq)",
     "CREATE INDEX artifact_commit IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.git_commit)",
     "CREATE INDEX artifact_git_commit IF NOT EXISTS FOR (n:Artifact) ON (n.git_commit)",
     "CREATE INDEX artifact_age IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.flow, n.created_at)",

@@ -24,6 +24,7 @@ from neo4j.exceptions import (
 )
 
 from tracegraph.errors import Conflict, Unavailable
+from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -41,7 +42,7 @@ from tracegraph.graph.rules import utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
-    CommitPlacement,
+    CommitPlacements,
     CommitsReported,
     EnvironmentVersions,
     LogPage,
@@ -81,6 +82,7 @@ class Neo4jStore:
         self._database = database
         self._driver: AsyncDriver | None = None
         self._round_trips = 0
+        self._ancestry = AncestryIndex()
 
     @property
     def backend(self) -> str:
@@ -240,8 +242,13 @@ class Neo4jStore:
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False
-    ) -> dict[str, list[CommitPlacement]]:
-        return await self._read(partial(reads.commit_placements, org=org, shas=list(shas), include_past=include_past))
+    ) -> dict[str, CommitPlacements]:
+        return await self._read(
+            partial(reads.commit_placements, org=org, shas=list(shas), include_past=include_past, index=self._ancestry)
+        )
+
+    async def commits_with_history(self, org: str, shas: Sequence[str]) -> set[str]:
+        return await self._read(partial(reads.commits_with_history, org=org, shas=list(shas), index=self._ancestry))
 
     async def search(self, org: str, prefix: str) -> SearchResult:
         return await self._read(partial(reads.search, org=org, prefix=prefix))

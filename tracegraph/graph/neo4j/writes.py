@@ -91,10 +91,12 @@ async def upsert_commits(tx: Tx, org: str, repo_url: str | None, commits: Sequen
             "timestamp": commit.timestamp,
             "branch": commit.branch,
             "url": commit.url,
+            "parents_known": commit.parents is not None,
         }
         for commit in latest.values()
     ]
-    await execute(tx, cypher.UPSERT_COMMITS, org=org, repo_url=repo_url, rows=rows)
+    seq = (await fetch(tx, cypher.NEXT_COMMIT_SEQ, org=org))[0]["seq"]
+    await execute(tx, cypher.UPSERT_COMMITS, org=org, repo_url=repo_url, rows=rows, seq=seq)
     with_parents = [commit.sha for commit in latest.values() if commit.parents is not None]
     await execute(tx, cypher.DELETE_PARENT_EDGES, org=org, shas=with_parents)
     if repo_url is not None:

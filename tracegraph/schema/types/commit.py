@@ -78,9 +78,10 @@ class Commit(Node):
 
     @strawberry.field(
         description="Where this change runs now: every environment whose latest snapshot runs an artifact built from "
-        "this commit or from a descendant of it (found through git history), with that snapshot and artifact — the "
-        "artifact's own commit shows which. Ordered by distance (0 = built from this commit), then environment, "
-        "flow, fingerprint. Batched: any number of commits in a query cost one store call."
+        "this commit or from a descendant of it (found through git history, at any depth), with that snapshot and "
+        "artifact — the artifact's own commit shows which. Ordered by distance (0 = built from this commit), then "
+        "environment, flow, fingerprint. Exact when `placementsComplete` is true. Batched: any number of commits "
+        "in a query cost one store call."
     )
     async def running_in(self, info: Info) -> list[CommitPlacementRef]:
         from tracegraph.schema.types.commit_placement import CommitPlacement
@@ -97,6 +98,23 @@ class Commit(Node):
 
         placements = await commit_resolvers.ran_in(info.context, self.commit.org, self.commit.sha)
         return [CommitPlacement.of(item) for item in placements]
+
+    @strawberry.field(
+        description="Whether `runningIn` and `ranIn` are exact. False when an artifact that runs or ran in this org "
+        "was built from a commit whose history was never fully reported (a shallow clone, a partial import, a "
+        "commit named only by a build): it may descend from this commit through commits tracegraph has not seen, "
+        "so it is neither listed nor ruled out. `undecidedCommits` names those commits; report their history "
+        "(`tracegraph report commits`) to decide."
+    )
+    async def placements_complete(self, info: Info) -> bool:
+        return not await commit_resolvers.undecided(info.context, self.commit.org, self.commit.sha)
+
+    @strawberry.field(
+        description="The commits of artifacts that run or ran whose descent from this commit cannot be decided "
+        "because their history has a gap, sorted; empty when `runningIn` and `ranIn` are exact."
+    )
+    async def undecided_commits(self, info: Info) -> list[str]:
+        return await commit_resolvers.undecided(info.context, self.commit.org, self.commit.sha)
 
     @strawberry.field(
         description="Artifacts built from exactly this commit, newest first. Costs one store call per distinct "

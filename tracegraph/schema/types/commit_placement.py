@@ -44,7 +44,10 @@ class CommitPlacement:
         return self.placement.to_index
 
     @strawberry.field(
-        description="Commits between the one asked about and the artifact's own: 0 = built from that very commit."
+        description="How many commits the artifact's commit is ahead of the one asked about, exactly as "
+        "`git rev-list --count <asked>..<artifact's commit>` counts them: commits in the artifact commit's history "
+        "that are not in the asked commit's. 0 = built from that very commit. Counted over the history reported "
+        "(a lower bound when `placementsComplete` is false)."
     )
     def distance(self) -> int:
         return self.placement.distance

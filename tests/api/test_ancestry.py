@@ -1,0 +1,70 @@
+"""Where a commit runs, over HTTP: exactness flags, git's distances, the incremental-import query, round trips."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+from tests.contract.scenario import ORG, REPO, build, history, report, sha, topology
+from tracegraph.graph.inputs import CommitInput, CommitsInput
+from tracegraph.graph.store import GraphStore
+
+WHERE = """
+query($org: String!, $sha: String!) {
+  commit(org: $org, sha: $sha) {
+    runningIn { environment { name } distance artifact { gitCommit } }
+    ranIn { environment { name } }
+    placementsComplete
+    undecidedCommits
+  }
+}
+"""
+WITH_HISTORY = "query($org: String!, $shas: [String!]!) { commitsWithHistory(org: $org, shas: $shas) }"
+
+
+async def test_a_gap_in_history_is_said_not_hidden(api: Api, store: GraphStore) -> None:
+    await api.bootstrap(ORG)
+    await topology(store)
+    await history(store, {"a": [], "b": ["a"]})
+    # c was reported without its parents (a shallow clone's boundary): it may or may not descend from b.
+    await store.report_commits(CommitsInput(org=ORG, repo_url=REPO, commits=[CommitInput(sha=sha("c"))]))
+    await history(store, {"d": ["c"]})
+    await build(store, "web", "web-d", commit="d")
+    await build(store, "web", "web-b", commit="b")
+    await report(store, "prod", {"web-d": 1, "web-b": 1})
+
+    gap = (await api.data(WHERE, {"org": ORG, "sha": sha("a")}))["commit"]
+    assert [(p["artifact"]["gitCommit"], p["distance"]) for p in gap["runningIn"]] == [(sha("b"), 1)]
+    assert (gap["placementsComplete"], gap["undecidedCommits"]) == (False, [sha("d")])
+    assert (await api.data(WITH_HISTORY, {"org": ORG, "shas": [sha("d"), sha("b"), sha("b")]}))[
+        "commitsWithHistory"
+    ] == [sha("b")]
+
+    await history(store, {"c": ["b"]})  # the missing history arrives
+    exact = (await api.data(WHERE, {"org": ORG, "sha": sha("a")}))["commit"]
+    assert [(p["artifact"]["gitCommit"], p["distance"]) for p in exact["runningIn"]] == [(sha("b"), 1), (sha("d"), 3)]
+    assert (exact["placementsComplete"], exact["undecidedCommits"]) == (True, [])
+    assert (await api.data(WITH_HISTORY, {"org": ORG, "shas": [sha("d")]}))["commitsWithHistory"] == [sha("d")]
+
+
+async def test_commits_with_history_names_the_bad_field(api: Api) -> None:
+    short = await api.error(WITH_HISTORY, {"org": "acme", "shas": ["abcde"]})
+    assert short["extensions"] == {"code": "BAD_USER_INPUT", "field": "shas"}
+    assert "40 hexadecimal" in short["message"]
+    many = await api.error(WITH_HISTORY, {"org": "acme", "shas": ["a" * 40] * 5001})
+    assert many["extensions"] == {"code": "BAD_USER_INPUT", "field": "shas"}
+    missing = await api.error(WITH_HISTORY, {"org": "nobody", "shas": []})
+    assert missing["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_where_costs_the_same_round_trips_however_deep(api: Api, store: GraphStore) -> None:
+    await api.bootstrap(ORG)
+    await topology(store)
+    chain = {"0": []} | {str(n): [str(n - 1)] for n in range(1, 3_000)}
+    await history(store, chain)
+    await build(store, "web", "tip", commit="2999")
+    await report(store, "prod", {"tip": 1})
+    for asked, distance in (("2998", 1), ("0", 2_999)):
+        before = store.round_trips
+        found = (await api.data(WHERE, {"org": ORG, "sha": sha(asked)}))["commit"]
+        # token check, the commit, runningIn, and one call shared by ranIn / placementsComplete / undecidedCommits
+        assert store.round_trips - before == 4
+        assert [p["distance"] for p in found["runningIn"]] == [distance]
