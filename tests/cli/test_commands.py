@@ -62,8 +62,10 @@ def test_report_commits_imports_this_repository_once(server: RunningServer, writ
             "--repo-url", "https://github.com/example/tracegraph", "--batch-size", "7")  # fmt: skip
     first = json.loads(server.cli(*args, env=writer).stdout)
     assert (first["received"], first["created"]) == (expected, expected)
-    second = json.loads(server.cli(*args, env=writer).stdout)
-    assert (second["received"], second["created"]) == (expected, 0)
+    second = json.loads(server.cli(*args, env=writer).stdout)  # incremental: the server has every tip's history
+    assert (second["received"], second["created"]) == (0, 0)
+    again = json.loads(server.cli(*args, "--full", env=writer).stdout)
+    assert (again["received"], again["created"]) == (expected, 0)
     head = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
                           check=True).stdout.strip()  # fmt: skip
     found = json.loads(server.cli("--output", "json", "search", head[:8], env=writer).stdout)

@@ -8,13 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 
-from tracegraph.app import create_app
 from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli.config import load_config, save_config
-from tracegraph.demo import DEMO_ORG, load_demo
-from tracegraph.graph.factory import open_store
+from tracegraph.demo import DEMO_ORG
 from tracegraph.graph.inputs import TokenInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
@@ -61,11 +58,19 @@ def serve(
         )
     store = f"Neo4j at {settings.neo4j_uri}" if settings.neo4j_uri else f"embedded store in {settings.data_dir}"
     typer.echo(f"tracegraph: GraphQL and GraphiQL on {url}/graphql ({store})")
+    # Imported here: every other command is a GraphQL client and should not pay for the server's start-up.
+    import uvicorn
+
+    from tracegraph.app import create_app
+
     uvicorn.run(create_app(settings), host=settings.listen_host, port=settings.listen_port, log_level=log_level.lower())
 
 
 async def prepare_demo(settings: Settings, url: str) -> tuple[bool, Path]:
     """Load the demo org (once) and make sure the CLI's config holds a usable reader token for it."""
+    from tracegraph.demo import load_demo
+    from tracegraph.graph.factory import open_store
+
     store = open_store(settings)
     await store.start()
     try:

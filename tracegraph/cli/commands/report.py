@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterable
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.console import Console
 from rich.progress import Progress
 
-from tracegraph.cli.client import CliError
+from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.fingerprints import fingerprint as compute_fingerprint
-from tracegraph.ingest.git_history import GitError, count_commits, read_commits, remote_url
+from tracegraph.graph.inputs import CommitInput
+from tracegraph.ingest.git_history import (
+    GitError,
+    ImportNotes,
+    list_commits,
+    probes,
+    read_listed,
+    remote_url,
+    tips,
+)
 
 app = typer.Typer(help="Report builds, deployments, snapshots and git history.", no_args_is_help=True)
 
@@ -39,6 +52,11 @@ mutation ReportSnapshot($input: ReportSnapshotInput!) {
 REPORT_COMMITS = """
 mutation ReportCommits($input: ReportCommitsInput!) { reportCommits(input: $input) { received created } }
 """
+COMMITS_WITH_HISTORY = """
+query CommitsWithHistory($org: String!, $shas: [String!]!) { commitsWithHistory(org: $org, shas: $shas) }
+"""
+# How many shas `commitsWithHistory` takes at once.
+MAX_HISTORY_QUESTION = 5000
 
 
 def _time(value: datetime | None) -> str | None:
@@ -184,52 +202,92 @@ def report_commits(
     revisions: Annotated[str | None, typer.Option("--range", help="e.g. main or v1.0..HEAD (default: all).")] = None,
     repo_url: Annotated[str | None, typer.Option(help="The repository's URL (default: its origin remote).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=5000, help="Commits per request.")] = COMMIT_BATCH,
+    full: Annotated[bool, typer.Option("--full", help="Send every commit, also those the server has.")] = False,
 ) -> None:
-    """Upload the git history of a local clone (commits with parents); safe to re-run."""
+    """Upload the git history of a local clone (commits with parents): only what the server lacks; safe to re-run."""
     org = options(ctx).require_org()
+    notes = ImportNotes()
     try:
         url = repo_url or remote_url(repo)
         if url is None:
             raise CliError(f"{repo} has no http(s) origin remote: give --repo-url")
-        total = count_commits(repo, revisions)
-        commits = read_commits(repo, revisions, commit_url=url)
-        received = created = 0
-        with client(ctx) as graphql, Progress(transient=True, disable=options(ctx).output is Output.JSON) as bar:
-            task = bar.add_task("Uploading commits", total=total)
-            batch: list[dict[str, Any]] = []
-            for commit in commits:
-                batch.append(commit.model_dump(mode="json"))
-                if len(batch) == batch_size:
-                    received, created = _upload(graphql, org, url, batch, received, created)
-                    bar.advance(task, len(batch))
-                    batch = []
-            if batch:
-                received, created = _upload(graphql, org, url, batch, received, created)
-                bar.advance(task, len(batch))
+        with client(ctx) as graphql:
+            known = None if full else _known_history(graphql, org, repo, revisions)
+            shas = list_commits(repo, revisions, exclude=known or ())
+            # Closed at once if an upload fails, so that git stops reading.
+            with closing(read_listed(repo, shas, commit_url=url, notes=notes)) as commits:
+                received, created = _upload_history(ctx, graphql, org, url, commits, len(shas), batch_size)
     except GitError as error:
         raise CliError(f"git: {error}") from None
-    _finish(
-        ctx,
-        {"received": received, "created": created, "repoUrl": url},
-        f"Reported {received} commits of {url}: {created} new",
-    )
+    if known is not None and not shas:
+        summary = f"Nothing new: the server has the history of {url}"
+    else:
+        summary = f"Reported {received} commits of {url}: {created} new"
+        if not full and known is None:
+            summary += " (the server cannot tell what it has: sent everything)"
+    if notes.summary():
+        summary += f"; {notes.summary()}"
+    data = {
+        "received": received,
+        "created": created,
+        "repoUrl": url,
+        "incremental": known is not None,
+        "normalised": notes.counts(),
+    }
+    _finish(ctx, data, summary)
 
 
-def _upload(
-    graphql: Any, org: str, url: str, batch: list[dict[str, Any]], received: int, created: int
+def _known_history(graphql: GraphQLClient, org: str, repo: Path, revisions: str | None) -> list[str] | None:
+    """Commits whose whole history the server has, among the tips of `revisions` and probes behind them; None when
+    the server cannot say (a version without `commitsWithHistory`)."""
+    candidates = probes(repo, tips(repo, revisions), limit=MAX_HISTORY_QUESTION)
+    known: list[str] = []
+    try:
+        # More tips than one question takes (thousands of tags) are asked in turn; otherwise this is one request.
+        for start in range(0, len(candidates), MAX_HISTORY_QUESTION):
+            shas = candidates[start : start + MAX_HISTORY_QUESTION]
+            known += graphql.execute(COMMITS_WITH_HISTORY, {"org": org, "shas": shas})["commitsWithHistory"]
+    except CliError as error:
+        if "Cannot query field" in str(error):
+            return None
+        raise
+    return known
+
+
+def _upload_history(
+    ctx: typer.Context,
+    graphql: GraphQLClient,
+    org: str,
+    url: str,
+    commits: Iterable[CommitInput],
+    total: int,
+    batch_size: int,
 ) -> tuple[int, int]:
-    payload = [
-        {
-            "sha": c["sha"],
-            "parents": c["parents"],
-            "message": c["message"],
-            "author": c["author"],
-            "authorEmail": c["author_email"],
-            "timestamp": c["timestamp"],
-            "branch": c["branch"],
-            "url": c["url"],
-        }
-        for c in batch
-    ]
-    answer = graphql.execute(REPORT_COMMITS, {"input": {"org": org, "repoUrl": url, "commits": payload}})
-    return received + answer["reportCommits"]["received"], created + answer["reportCommits"]["created"]
+    received = created = 0
+    # The bar goes to stderr, and only on a terminal: stdout keeps the one summary line (or the JSON).
+    console = Console(stderr=True)
+    quiet = options(ctx).output is Output.JSON or not console.is_terminal or total == 0
+    with Progress(console=console, transient=True, disable=quiet) as bar:
+        task = bar.add_task("Uploading commits", total=total)
+        stream = iter(commits)
+        while batch := list(itertools.islice(stream, batch_size)):
+            payload = [_commit_payload(commit) for commit in batch]
+            answer = graphql.execute(REPORT_COMMITS, {"input": {"org": org, "repoUrl": url, "commits": payload}})
+            received += answer["reportCommits"]["received"]
+            created += answer["reportCommits"]["created"]
+            bar.advance(task, len(batch))
+    return received, created
+
+
+def _commit_payload(commit: CommitInput) -> dict[str, Any]:
+    data = commit.model_dump(mode="json")
+    return {
+        "sha": data["sha"],
+        "parents": data["parents"],
+        "message": data["message"],
+        "author": data["author"],
+        "authorEmail": data["author_email"],
+        "timestamp": data["timestamp"],
+        "branch": data["branch"],
+        "url": data["url"],
+    }
