@@ -145,7 +145,7 @@ class GraphStore(Protocol):
     ) -> dict[str, CommitPlacements]:
         """For each full sha: the artifacts built from it or from a descendant (through PARENT edges, at any
         depth) that run in an environment's latest snapshot — plus, with `include_past`, those that ran before.
-        Nearest first. Artifacts whose commit's history has a hole are listed as `undecided` when not found."""
+        Current first, then nearest. Artifacts whose commit's history has a hole are `undecided` when not found."""
 
     async def commits_with_history(self, org: str, shas: Sequence[str]) -> set[str]:
         """Of `shas`, those reported with their whole history (every ancestor reported with its parents)."""

@@ -603,11 +603,12 @@ MATCH (o:Org {name: $org})
 RETURN toString(o.created_at) AS epoch, coalesce(o.commit_seq, 0) AS seq
 """
 
-# Commits written before the sequence existed have no `parents_known`: edges mean their parents were reported.
+# One record of parallel lists, not one record per commit: decoding 40,000 records cost 2.2-2.7 s, these lists
+# 0.2-0.6 s. Commits written before the sequence existed have no `parents_known`: edges mean their parents were.
 _COMMIT_EDGES = """
-RETURN c.sha AS sha,
-       CASE WHEN coalesce(c.parents_known, EXISTS { (c)-[:PARENT]->() })
-            THEN COLLECT { MATCH (c)-[:PARENT]->(p:Commit) RETURN p.sha } END AS parents
+WITH c, [(c)-[:PARENT]->(p:Commit) | p.sha] AS parents
+RETURN collect(c.sha) AS shas, collect(coalesce(c.parents_known, size(parents) > 0)) AS known,
+       collect(parents) AS parents
 """
 
 ALL_COMMITS = "MATCH (c:Commit {org: $org}) WHERE c.reported" + _COMMIT_EDGES

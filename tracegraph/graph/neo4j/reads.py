@@ -456,11 +456,13 @@ async def commit_graph(tx: Tx, org: str, index: AncestryIndex) -> CommitGraph:
     since = index.stale_since(org, epoch, seq)
     if since is None:
         return index.current(org)
-    rows = await (
+    found = await (
         fetch(tx, cypher.CHANGED_COMMITS, org=org, since=since) if since else fetch(tx, cypher.ALL_COMMITS, org=org)
     )
+    columns = found[0]
     changes = [
-        CommitEdges(sha=row["sha"], parents=None if row["parents"] is None else tuple(row["parents"])) for row in rows
+        CommitEdges(sha=sha, parents=tuple(parents) if known else None)
+        for sha, known, parents in zip(columns["shas"], columns["known"], columns["parents"], strict=True)
     ]
     return index.update(org, epoch, seq, since, changes)
 
