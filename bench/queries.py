@@ -16,12 +16,15 @@ query Log($org: String!, $env: String!) {
       nodes {
         index
         reportedAt
-        events {
-          type
-          description
-          fingerprint
-          name
-          artifacts { name flow { name } commit { sha message author } }
+        events(first: 100) {
+          totalCount
+          nodes {
+            type
+            description
+            fingerprint
+            name
+            artifacts { name flow { name } commit { sha message author } }
+          }
         }
       }
     }

@@ -187,7 +187,12 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         ],
         middleware=[
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
-            Middleware(TokenAuth, store=holder.get, anonymous_public_reads=settings.allow_anonymous_public_reads),
+            Middleware(
+                TokenAuth,
+                store=holder.get,
+                anonymous_public_reads=settings.allow_anonymous_public_reads,
+                cache_seconds=settings.token_cache_seconds,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -27,6 +28,19 @@ class Settings(BaseSettings):
     # Not `host`/`port`: TRACEGRAPH_HOST is the CLI's server URL, and one shell often sets both.
     listen_host: str = Field(default="127.0.0.1", description="Interface `tracegraph serve` listens on.")
     listen_port: int = Field(default=8000, ge=1, le=65535, description="Port `tracegraph serve` listens on.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Worker processes `tracegraph serve` runs (each with its own store connections and caches).",
+    )
+    # Bounded on purpose: it is how long a revoked token may keep working.
+    token_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long a checked token is trusted without asking the store again (so a revocation takes "
+        "effect within this time); 0 asks the store on every request. Expiry is checked on every request.",
+    )
 
     # GraphQL limits: each one answers a request that exceeds it with a clear error.
     max_query_depth: int = Field(
@@ -52,3 +66,23 @@ class Settings(BaseSettings):
     )
     parser_cache_size: int = Field(default=256, ge=1, description="Parsed documents kept (LRU) across requests.")
     validation_cache_size: int = Field(default=256, ge=1, description="Validation results kept (LRU) across requests.")
+
+
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The `TRACEGRAPH_*` variables that rebuild `settings` in another process (a uvicorn worker); settings that
+    are None are left out, as they were unset."""
+    prefix = settings.model_config.get("env_prefix", "")
+    dumped = settings.model_dump(mode="json")  # SecretStr dumps masked: its value is taken below
+    environment: dict[str, str] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            text = value.get_secret_value()
+        else:
+            plain = dumped[name]
+            # pydantic-settings reads complex values (lists, dicts) and booleans as JSON.
+            text = plain if isinstance(plain, str) else json.dumps(plain)
+        environment[f"{prefix}{name}".upper()] = text
+    return environment

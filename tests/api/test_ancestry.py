@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import Api
+from pathlib import Path
+
+import pytest_asyncio
+
+from tests.api.conftest import Api, make_settings
 from tests.contract.scenario import ORG, REPO, build, history, report, sha, topology
 from tracegraph.graph.inputs import CommitInput, CommitsInput
 from tracegraph.graph.store import GraphStore
+from tracegraph.settings import Settings
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def settings(tmp_path: Path) -> Settings:
+    # Counts what one request costs with a token not yet checked; the token cache has its own tests.
+    return make_settings(tmp_path, token_cache_seconds=0)
+
 
 WHERE = """
 query($org: String!, $sha: String!) {

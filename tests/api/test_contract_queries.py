@@ -1,4 +1,5 @@
-"""The two public contract queries, exactly as the issue writes them, over a scenario reported by mutations."""
+"""The two public contract queries, as the API issue wrote them — with `events` a paged connection since the read-path
+issue — over a scenario reported by mutations."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ query Incident($org: String!, $env: String!, $index: Int!) {
     snapshot(index: $index) {
       index
       reportedAt
-      events {
-        type          # STARTED | STOPPED | SCALED
-        description   # e.g. "1 instance started running (from 0 to 1)"
-        fingerprint
-        name          # the artifact name as observed in the environment
-        artifacts { name fingerprint buildUrl flow { name } commit { sha url message author timestamp } }
+      events(first: 100) {
+        totalCount
+        nodes {
+          type          # STARTED | STOPPED | SCALED
+          description   # e.g. "1 instance started running (from 0 to 1)"
+          fingerprint
+          name          # the artifact name as observed in the environment
+          artifacts { name fingerprint buildUrl flow { name } commit { sha url message author timestamp } }
+        }
       }
       running(first: 100) {
         totalCount
@@ -47,7 +51,8 @@ async def test_incident_answers_the_seed_traversal(api: Api) -> None:
     snapshot = environment["snapshot"]
     assert snapshot["index"] == 2
     assert snapshot["reportedAt"].startswith("2022-09-06T14:52:28")
-    assert snapshot["events"] == [
+    assert snapshot["events"]["totalCount"] == 1
+    assert snapshot["events"]["nodes"] == [
         {
             "type": "STARTED",
             "description": "1 instance started running (from 0 to 1).",
@@ -98,7 +103,7 @@ async def test_incident_answers_the_seed_traversal(api: Api) -> None:
 async def test_incident_shows_stopped_and_rogue_artifacts(api: Api) -> None:
     await report_seed(api)
     data = await api.data(INCIDENT, {"org": ORG, "env": "aws-prod", "index": 3})
-    events = {event["fingerprint"]: event for event in data["environment"]["snapshot"]["events"]}
+    events = {event["fingerprint"]: event for event in data["environment"]["snapshot"]["events"]["nodes"]}
     assert events[OLD]["type"] == "STOPPED"
     assert events[OLD]["description"] == "1 instance stopped running (from 1 to 0)."
     assert events[MINER]["type"] == "STARTED"

@@ -65,7 +65,7 @@ query($org: String!, $first: Int, $after: String, $last: Int, $before: String, $
     snapshots(first: $first, after: $after, last: $last, before: $before, interval: $interval) {
       totalCount
       edges { cursor node { index } }
-      nodes { index events { type } }
+      nodes { index events { nodes { type } } }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }
@@ -117,7 +117,7 @@ async def test_snapshots_page_newest_first_with_keyset_cursors(api: Api) -> None
 
     window = await log(api, interval="3..5")
     assert (indexes(window), window["totalCount"]) == ([5, 4, 3], 3)
-    assert window["nodes"][0]["events"] == [{"type": "STOPPED"}, {"type": "STARTED"}]  # app:4, app:5
+    assert window["nodes"][0]["events"]["nodes"] == [{"type": "STOPPED"}, {"type": "STARTED"}]  # app:4, app:5
 
     counted = await log(api, first=0)
     assert (counted["nodes"], counted["totalCount"]) == ([], 20)

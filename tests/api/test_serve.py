@@ -83,6 +83,7 @@ def test_serve_demo_answers_the_seed_incident(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert "errors" not in answer, answer
-    started = [event for event in answer["data"]["environment"]["snapshot"]["events"] if event["type"] == "STARTED"]
+    events = answer["data"]["environment"]["snapshot"]["events"]["nodes"]
+    started = [event for event in events if event["type"] == "STARTED"]
     assert [event["fingerprint"][:7] for event in started] == ["860ad17"]
     assert started[0]["artifacts"][0]["commit"]["sha"] == "b7a590836cf140e17da3f01eadd5eca17d9efc65"

@@ -6,6 +6,11 @@ token: the page holds no data, and its queries carry the token. Such a request g
 view refuses to execute anything without one (`GraphQLApp.execute_operation`), so a request that only looks like a
 page load cannot read data. WebSocket upgrades are checked the same way (refused with 403). With
 `allow_anonymous_public_reads`, a request with no token at all goes on as anonymous.
+
+A usable token's lookup is kept `cache_seconds` (TRACEGRAPH_TOKEN_CACHE_SECONDS, 5 s by default) in a small
+in-process cache (tracegraph.auth.cache), so a revoked token may work that long after its revocation; its expiry is
+checked on every request, cached or not. A request whose token is not cached needs the store: when the store is
+down it is answered 503 UNAVAILABLE, as is every request that reaches the store then.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tracegraph.auth.access import ANONYMOUS, Principal
+from tracegraph.auth.cache import CheckedToken, TokenCache
 from tracegraph.auth.tokens import bearer_token, hash_secret
 from tracegraph.errors import UNAVAILABLE_MESSAGE, Unavailable
 from tracegraph.graph.rules import utc_now
@@ -54,12 +60,20 @@ def is_page_load(scope: Scope) -> bool:
 
 class TokenAuth:
     def __init__(
-        self, app: ASGIApp, *, store: Callable[[], GraphStore], anonymous_public_reads: bool, path: str = "/graphql"
+        self,
+        app: ASGIApp,
+        *,
+        store: Callable[[], GraphStore],
+        anonymous_public_reads: bool,
+        cache_seconds: float = 0.0,
+        path: str = "/graphql",
     ) -> None:
         self.app = app
         self.store = store
         self.anonymous_public_reads = anonymous_public_reads
         self.path = path
+        # One per app instance: Starlette builds its middleware stack once.
+        self.cache = TokenCache(ttl=cache_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or route_path(scope).rstrip("/") != self.path:
@@ -85,10 +99,17 @@ class TokenAuth:
         secret = bearer_token(authorization)
         if secret is None:
             return ANONYMOUS if authorization is None and self.anonymous_public_reads else None
-        token = await self.store().token_by_hash(hash_secret(secret))
-        if token is None or not token.usable(utc_now()):
+        secret_hash = hash_secret(secret)
+        checked = self.cache.get(secret_hash)
+        if checked is None:
+            token = await self.store().token_by_hash(secret_hash)
+            if token is None or not token.usable(utc_now()):
+                return None  # never cached: a token created a moment later must work at once
+            checked = CheckedToken(Principal(org=token.org, role=token.role), token.expires_at)
+            self.cache.put(secret_hash, checked)
+        if checked.expired(utc_now()):
             return None
-        return Principal(org=token.org, role=token.role)
+        return checked.principal
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str, code: str) -> None:
         if scope["type"] == "websocket":

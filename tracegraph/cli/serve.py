@@ -1,9 +1,11 @@
-"""`tracegraph serve`: the GraphQL service under uvicorn."""
+"""`tracegraph serve`: the GraphQL service under uvicorn, in one process or several (`--workers`)."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,10 +14,17 @@ import typer
 from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli.config import load_config, save_config
 from tracegraph.demo import DEMO_ORG
+from tracegraph.errors import TracegraphError
 from tracegraph.graph.inputs import TokenInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
-from tracegraph.settings import Settings
+from tracegraph.settings import Settings, settings_environment
+
+logger = logging.getLogger(__name__)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# What each worker process imports and calls to build its app; `create_app()` reads the TRACEGRAPH_* variables.
+APP_FACTORY = "tracegraph.app:create_app"
 
 
 def serve(
@@ -42,12 +51,22 @@ def serve(
         bool,
         typer.Option(help="Load the seed tutorial's cyber-dojo org at start-up (skipped when already there)."),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes, e.g. one per core [env TRACEGRAPH_WORKERS; default 1]."),
+    ] = None,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Serve the GraphQL API (and GraphiQL at /graphql) until interrupted."""
-    given: dict[str, Any] = {"listen_host": host, "listen_port": port, "data_dir": data_dir, "neo4j_uri": neo4j_uri}
+    given: dict[str, Any] = {
+        "listen_host": host,
+        "listen_port": port,
+        "data_dir": data_dir,
+        "neo4j_uri": neo4j_uri,
+        "workers": workers,
+    }
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
     url = f"http://{settings.listen_host}:{settings.listen_port}"
     if demo:
         loaded, config = asyncio.run(prepare_demo(settings, url))
@@ -56,14 +75,58 @@ def serve(
             f"A reader token for {DEMO_ORG} is saved in {config} with this server's URL: the tracegraph CLI on this "
             'machine uses it. In GraphiQL, add the header {"Authorization": "Bearer <api_token from that file>"}.'
         )
+    elif settings.workers > 1:
+        asyncio.run(prepare_store(settings))
     store = f"Neo4j at {settings.neo4j_uri}" if settings.neo4j_uri else f"embedded store in {settings.data_dir}"
-    typer.echo(f"tracegraph: GraphQL and GraphiQL on {url}/graphql ({store})")
+    processes = f", {settings.workers} worker processes" if settings.workers > 1 else ""
+    typer.echo(f"tracegraph: GraphQL and GraphiQL on {url}/graphql ({store}{processes})")
     # Imported here: every other command is a GraphQL client and should not pay for the server's start-up.
     import uvicorn
 
+    options: dict[str, Any] = {
+        "host": settings.listen_host,
+        "port": settings.listen_port,
+        "log_level": log_level.lower(),
+        "log_config": log_config(log_level),
+    }
+    if settings.workers > 1:
+        # Workers are fresh (spawned) processes that build their own app from an import string; the settings reach
+        # them as the TRACEGRAPH_* variables they inherit, options given on this command line included.
+        os.environ.update(settings_environment(settings))
+        uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
+        return
     from tracegraph.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.listen_host, port=settings.listen_port, log_level=log_level.lower())
+    uvicorn.run(create_app(settings), **options)
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging plus tracegraph's own records in `LOG_FORMAT`: a worker process has only this to go on."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["tracegraph"] = {"format": LOG_FORMAT}
+    config["handlers"]["tracegraph"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "tracegraph",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["tracegraph"], "level": level.upper()}
+    return config
+
+
+async def prepare_store(settings: Settings) -> None:
+    """Create or migrate the store's schema once, here, rather than in every worker at the same moment."""
+    from tracegraph.graph.factory import open_store
+
+    store = open_store(settings)
+    try:
+        await store.start()
+    except TracegraphError as error:
+        # Serve anyway, as one process does: /readyz reports the reason until the store answers.
+        logger.error("Store %s did not start: %s", store.backend, error.message)
+    finally:
+        await store.close()
 
 
 async def prepare_demo(settings: Settings, url: str) -> tuple[bool, Path]:

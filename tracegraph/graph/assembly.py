@@ -13,6 +13,7 @@ from tracegraph.graph.model import Attestation, Deployment
 from tracegraph.graph.views import (
     CommitPlacement,
     DiffSide,
+    Event,
     HistoryEntry,
     HistoryKind,
     Placement,
@@ -21,6 +22,7 @@ from tracegraph.graph.views import (
     Scaled,
     SnapshotDiff,
 )
+from tracegraph.ingest.running_set import EventShape
 
 # How many candidates an ambiguous prefix lists (the stores fetch one more to know there are more).
 CANDIDATES = 10
@@ -196,4 +198,26 @@ def ambiguous(field: str, prefix: str, found: Sequence[str], noun: str) -> Inval
         field,
         f"ambiguous prefix '{prefix}' matches {count} {noun}; give more characters",
         candidates=found[:CANDIDATES],
+    )
+
+
+def events(
+    shapes: Sequence[EventShape],
+    known: dict[str, tuple[Provenance, ...]],
+    deployed: dict[str, tuple[Deployment, ...]],
+    flow: str | None = None,
+) -> tuple[Event, ...]:
+    """Events from their shapes with what is known of their fingerprints (only those touching `flow`)."""
+    return tuple(
+        Event(
+            type=shape.type,
+            fingerprint=shape.fingerprint,
+            name=shape.name,
+            from_instances=shape.from_instances,
+            to_instances=shape.to_instances,
+            artifacts=known.get(shape.fingerprint, ()),
+            deployments=deployed.get(shape.fingerprint, ()),
+        )
+        for shape in shapes
+        if flow is None or any(item.artifact.flow == flow for item in known.get(shape.fingerprint, ()))
     )

@@ -37,6 +37,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
 )
+from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
 
 class GraphStore(Protocol):
@@ -126,7 +127,11 @@ class GraphStore(Protocol):
 
     async def environment_log(self, query: LogQuery) -> LogPage: ...
 
-    async def snapshot(self, org: str, environment: str, selector: SnapshotSelector) -> SnapshotDetail: ...
+    async def snapshot(
+        self, org: str, environment: str, selector: SnapshotSelector, parts: SnapshotParts = WHOLE_SNAPSHOT
+    ) -> SnapshotDetail:
+        """The snapshot with the `parts` asked for: windows of its running set and events (with their totals),
+        their provenance and deployments when asked, whether it is compliant when asked."""
 
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
         """By a unique fingerprint prefix (5-64 hex) within the flow."""

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from pydantic import ConfigDict
+
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Node, Snapshot
+from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
 
 class Provenance(Node):
@@ -67,20 +70,20 @@ class SnapshotEvents(Node):
 
 
 class SnapshotDetail(Node):
-    """A snapshot with its events and its whole running set (ordered by name, then fingerprint)."""
+    """A snapshot with the parts of it that were asked for (`parts`): the window of its events and of its running
+    set (each ordered by name, then fingerprint) with their totals, and whether the whole running set is compliant
+    (None when not asked): every running fingerprint has provenance and every artifact of it is COMPLIANT."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     environment: Environment
     snapshot: Snapshot
+    parts: SnapshotParts = WHOLE_SNAPSHOT
     events: tuple[Event, ...]
+    events_total: int
     running: tuple[RunningArtifact, ...]
-
-    @property
-    def compliant(self) -> bool:
-        """Every running fingerprint has provenance and every artifact of it is compliant."""
-        return all(
-            running.artifacts and all(p.artifact.state == "COMPLIANT" for p in running.artifacts)
-            for running in self.running
-        )
+    running_total: int
+    compliant: bool | None
 
 
 class LogPage(Node):

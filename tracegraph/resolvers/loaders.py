@@ -15,8 +15,9 @@ from tracegraph.graph.model import Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
 from tracegraph.graph.views import ArtifactDetail, CommitPlacements, SnapshotDetail
+from tracegraph.graph.windows import SnapshotParts
 
-SnapshotKey = tuple[str, str, SnapshotSelector]  # (org, environment, selector)
+SnapshotKey = tuple[str, str, SnapshotSelector, SnapshotParts]  # (org, environment, selector, parts)
 NameKey = tuple[str, str]  # (org, name)
 PlacementKey = tuple[str, str, bool]  # (org, full sha, include_past)
 ArtifactKey = tuple[str, str, str]  # (org, flow, fingerprint)
@@ -46,7 +47,7 @@ class Loaders:
         org, name = detail.environment.org, detail.environment.name
         self.environment.prime((org, name), detail.environment)
         by_index = SnapshotSelector(kind=SelectorKind.INDEX, value=detail.snapshot.index)
-        self.snapshot.prime((org, name, by_index), detail)
+        self.snapshot.prime((org, name, by_index, detail.parts), detail)
 
     def spend(self, what: str) -> None:
         """Count one per-item store call made outside a loader (a connection nested in a list); raise past the cap."""
@@ -68,12 +69,12 @@ class Loaders:
         # The store answers one snapshot per call; keys here are distinct snapshots named by a query (bounded by
         # its size, not by list sizes in the data).
         answers: list[SnapshotDetail | BaseException] = []
-        for org, environment, selector in keys:
+        for org, environment, selector, parts in keys:
             if refused := self._spend("snapshot"):
                 answers.append(refused)
                 continue
             try:
-                detail = await self._store.snapshot(org, environment, selector)
+                detail = await self._store.snapshot(org, environment, selector, parts)
             except NotFound as error:
                 answers.append(error)
                 continue

@@ -21,8 +21,10 @@ from tracegraph.graph.selectors import (
     parse_snapshot_expr,
 )
 from tracegraph.graph.views import SnapshotDetail, SnapshotEvents
+from tracegraph.graph.windows import SnapshotParts
 from tracegraph.resolvers.context import Context
 from tracegraph.resolvers.paging import Page, encode_cursor, page_args
+from tracegraph.resolvers.snapshot_parts import child, snapshot_parts
 
 
 def selector(index: int | None, expr: str | None) -> SnapshotSelector:
@@ -40,9 +42,10 @@ async def environment(ctx: Context, org: str, name: str, selections: Iterable[Se
     fetched now: the store answers a snapshot together with its environment, so the seed's whole traversal
     (environment → snapshot → events, running set, artifacts, commits) costs one round trip."""
     wanted = _snapshot_selector(selections)
-    if wanted is not None:
+    field = child(selections, "snapshot")
+    if wanted is not None and field is not None:
         try:
-            detail = await ctx.loaders.snapshot.load((org, name, wanted))
+            detail = await ctx.loaders.snapshot.load((org, name, wanted, snapshot_parts(field)))
         except NotFound:
             pass  # no such snapshot, or no such environment: the environment lookup below tells which
         else:
@@ -71,14 +74,18 @@ def _snapshot_selector(selections: Iterable[Selection]) -> SnapshotSelector | No
     return None
 
 
-async def snapshot(ctx: Context, org: str, environment: str, wanted: SnapshotSelector) -> SnapshotDetail:
-    detail = await ctx.loaders.snapshot.load((org, environment, wanted))
+async def snapshot(
+    ctx: Context, org: str, environment: str, wanted: SnapshotSelector, parts: SnapshotParts
+) -> SnapshotDetail:
+    detail = await ctx.loaders.snapshot.load((org, environment, wanted, parts))
     ctx.loaders.remember_snapshot(detail)
     return detail
 
 
-async def snapshot_by_index(ctx: Context, org: str, environment: str, index: int) -> SnapshotDetail:
-    return await snapshot(ctx, org, environment, SnapshotSelector(kind=SelectorKind.INDEX, value=index))
+async def snapshot_by_index(
+    ctx: Context, org: str, environment: str, index: int, parts: SnapshotParts
+) -> SnapshotDetail:
+    return await snapshot(ctx, org, environment, SnapshotSelector(kind=SelectorKind.INDEX, value=index), parts)
 
 
 async def log(

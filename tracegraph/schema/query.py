@@ -18,6 +18,7 @@ from tracegraph.resolvers import explore, topology
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers.explore import SIDE_RULE
+from tracegraph.resolvers.snapshot_parts import snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node, decode_id, split_key
@@ -188,7 +189,9 @@ async def load_node(info: Info, global_id: str) -> Node:
             await ctx.access.require(org, Role.READER)
             number = parse_number(index)
             if number is not None:
-                return Snapshot.of_detail(await snapshot_resolvers.snapshot_by_index(ctx, org, environment, number))
+                parts = snapshot_parts(info.selected_fields[0])
+                detail = await snapshot_resolvers.snapshot_by_index(ctx, org, environment, number, parts)
+                return Snapshot.of_detail(detail)
         case "Artifact":
             org, flow, fingerprint = split_key(key, 3)
             await ctx.access.require(org, Role.READER)

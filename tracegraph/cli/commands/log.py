@@ -25,10 +25,13 @@ query Log($org: String!, $env: String!, $interval: String, $first: Int, $oldestF
       nodes {
         index
         reportedAt
-        events {
-          type description fingerprint name
-          artifacts { name flow { name } gitCommit }
-          deployments { number }
+        events(first: 100) {
+          totalCount
+          nodes {
+            type description fingerprint name
+            artifacts { name flow { name } gitCommit }
+            deployments { number }
+          }
         }
       }
     }
@@ -51,9 +54,10 @@ def log_rows(snapshots: list[dict[str, Any]]) -> list[list[str]]:
     for position, snapshot in enumerate(snapshots):
         number = f"#{snapshot['index']}"
         reported = f"Reported at: {rfc1123(snapshot['reportedAt'])}"
-        if not snapshot["events"]:
+        events = snapshot["events"]["nodes"]
+        if not events:
             rows += [[number, "No changes to what is running.", "", ""], ["", reported, "", ""]]
-        for event in snapshot["events"]:
+        for event in events:
             # Each name followed by a space, as Kosli prints them: the columns then line up with the tutorial's.
             flows = "".join(
                 f"{name} " for name in sorted({artifact["flow"]["name"] for artifact in event["artifacts"]})
@@ -67,7 +71,10 @@ def log_rows(snapshots: list[dict[str, Any]]) -> list[list[str]]:
             ]
             number = ""
             rows.append(["", "", "", ""])
-        if not snapshot["events"] and position < len(snapshots) - 1:
+        if (hidden := snapshot["events"]["totalCount"] - len(events)) > 0:
+            rows += [["", f"… and {hidden} more events not shown (page the snapshot's `events` in GraphQL)", "", ""]]
+            rows.append(["", "", "", ""])
+        if not events and position < len(snapshots) - 1:
             rows.append(["", "", "", ""])
     while rows and not any(rows[-1]):
         rows.pop()

@@ -31,7 +31,8 @@ from tracegraph.graph.views import (
     SnapshotDiff,
     SnapshotEvents,
 )
-from tracegraph.ingest.running_set import OpenRun, events_at
+from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts, Window
+from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
 
 SELECT_ORG = "SELECT * FROM orgs WHERE name = ?"
 SELECT_FLOW = "SELECT * FROM flows WHERE org = ? AND name = ?"
@@ -46,6 +47,40 @@ SELECT_RUNS_AT = """
     SELECT * FROM runs WHERE org = :org AND environment = :environment AND from_index <= :index
     AND (to_index IS NULL OR to_index > :index)
 """
+# A window of the running set of snapshot :index, in (name, fingerprint) order: keyset and limit in the statement,
+# so a page reads its own rows only. The latest snapshot's set is the open Runs (runs_closing: to_index IS NULL);
+# an older one's, the Runs opened by then and not closed (runs_opening). Statements are assembled from constants.
+_OPEN_RUNS = (
+    " FROM runs AS r INDEXED BY runs_closing WHERE r.org = :org AND r.environment = :environment AND r.to_index IS NULL"
+)
+_RUNS_AT = (
+    " FROM runs AS r INDEXED BY runs_opening WHERE r.org = :org AND r.environment = :environment"
+    " AND r.from_index <= :index AND (r.to_index IS NULL OR r.to_index > :index)"
+)
+_WINDOW = """
+    AND (:after_name IS NULL OR (r.name, r.fingerprint) > (:after_name, :after_fingerprint))
+    AND (:before_name IS NULL OR (r.name, r.fingerprint) < (:before_name, :before_fingerprint))
+"""
+_ITEMS = "SELECT r.fingerprint, r.name, r.instances, r.from_index"
+_FORWARD = " ORDER BY r.name, r.fingerprint LIMIT :limit"
+_BACKWARD = " ORDER BY r.name DESC, r.fingerprint DESC LIMIT :limit"
+SELECT_OPEN_WINDOW = _ITEMS + _OPEN_RUNS + _WINDOW + _FORWARD
+SELECT_OPEN_WINDOW_BACK = _ITEMS + _OPEN_RUNS + _WINDOW + _BACKWARD
+SELECT_AT_WINDOW = _ITEMS + _RUNS_AT + _WINDOW + _FORWARD
+SELECT_AT_WINDOW_BACK = _ITEMS + _RUNS_AT + _WINDOW + _BACKWARD
+COUNT_OPEN = "SELECT count(*)" + _OPEN_RUNS
+COUNT_AT = "SELECT count(*)" + _RUNS_AT
+# Compliant: no running fingerprint lacks a build, and none of its builds has a failed attestation.
+_NOT_COMPLIANT = """
+    AND (NOT EXISTS (SELECT 1 FROM artifacts AS a INDEXED BY artifacts_by_fingerprint
+                     WHERE a.org = r.org AND a.fingerprint = r.fingerprint)
+         OR EXISTS (SELECT 1 FROM artifacts AS a INDEXED BY artifacts_by_fingerprint
+                    CROSS JOIN attestations AS t INDEXED BY attestations_by_state
+                    ON t.org = a.org AND t.flow = a.flow AND t.fingerprint = a.fingerprint AND t.compliant = 0
+                    WHERE a.org = r.org AND a.fingerprint = r.fingerprint))
+"""
+SELECT_OPEN_NOT_COMPLIANT = "SELECT EXISTS (SELECT 1" + _OPEN_RUNS + _NOT_COMPLIANT + ")"
+SELECT_AT_NOT_COMPLIANT = "SELECT EXISTS (SELECT 1" + _RUNS_AT + _NOT_COMPLIANT + ")"
 SELECT_RUNS_CHANGING_AT = """
     SELECT * FROM runs WHERE org = :org AND environment = :environment
     AND from_index IN (SELECT value FROM json_each(:indexes))
@@ -271,10 +306,10 @@ def _open_run(row: sqlite3.Row) -> OpenRun:
     return OpenRun(row["fingerprint"], row["name"], row["instances"])
 
 
-def events(
-    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int], flow: str | None = None
-) -> dict[int, tuple[Event, ...]]:
-    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+def event_shapes(
+    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int]
+) -> dict[int, list[EventShape]]:
+    """What changed at each snapshot index, as plain shapes ordered by name, then fingerprint."""
     opened: dict[int, list[OpenRun]] = defaultdict(list)
     closed: dict[int, list[OpenRun]] = defaultdict(list)
     wanted = set(indexes)
@@ -284,26 +319,30 @@ def events(
             opened[row["from_index"]].append(_open_run(row))
         if row["to_index"] in wanted:
             closed[row["to_index"]].append(_open_run(row))
-    shapes = {index: events_at(opened[index], closed[index]) for index in indexes}
-    fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
-    known = provenance(connection, env.org, fingerprints)
-    deployed = _deployments_to(connection, env.org, env.name, fingerprints)
-    result: dict[int, tuple[Event, ...]] = {}
-    for index, found in shapes.items():
-        result[index] = tuple(
-            Event(
-                type=shape.type,
-                fingerprint=shape.fingerprint,
-                name=shape.name,
-                from_instances=shape.from_instances,
-                to_instances=shape.to_instances,
-                artifacts=known.get(shape.fingerprint, ()),
-                deployments=deployed.get(shape.fingerprint, ()),
-            )
-            for shape in found
-            if flow is None or any(p.artifact.flow == flow for p in known.get(shape.fingerprint, ()))
-        )
-    return result
+    return {index: events_at(opened[index], closed[index]) for index in indexes}
+
+
+def build_events(
+    connection: sqlite3.Connection,
+    env: Environment,
+    shapes: Sequence[EventShape],
+    with_provenance: bool = True,
+    with_deployments: bool = True,
+    flow: str | None = None,
+) -> tuple[Event, ...]:
+    """Events from their shapes, with provenance and deployments when asked (only those touching `flow`)."""
+    fingerprints = {shape.fingerprint for shape in shapes}
+    known = provenance(connection, env.org, fingerprints) if with_provenance or flow else {}
+    deployed = _deployments_to(connection, env.org, env.name, fingerprints) if with_deployments else {}
+    return assembly.events(shapes, known, deployed, flow)
+
+
+def events(
+    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int], flow: str | None = None
+) -> dict[int, tuple[Event, ...]]:
+    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+    shapes = event_shapes(connection, env, indexes)
+    return {index: build_events(connection, env, found, flow=flow) for index, found in shapes.items()}
 
 
 def running(
@@ -335,16 +374,73 @@ def running(
     return tuple(sorted(items, key=lambda item: (item.name, item.fingerprint)))
 
 
+def _window_parameters(env: Environment, index: int, window: Window) -> dict[str, object]:
+    after = None if window.backward else window.key
+    before = window.key if window.backward else None
+    return {
+        "org": env.org,
+        "environment": env.name,
+        "index": index,
+        "after_name": after[0] if after else None,
+        "after_fingerprint": after[1] if after else None,
+        "before_name": before[0] if before else None,
+        "before_fingerprint": before[1] if before else None,
+        "limit": -1 if window.limit is None else window.limit,
+    }
+
+
+def running_window(
+    connection: sqlite3.Connection, env: Environment, index: int, window: Window, *, with_provenance: bool
+) -> tuple[RunningArtifact, ...]:
+    latest = index == env.latest_index
+    if window.backward:
+        statement = SELECT_OPEN_WINDOW_BACK if latest else SELECT_AT_WINDOW_BACK
+    else:
+        statement = SELECT_OPEN_WINDOW if latest else SELECT_AT_WINDOW
+    found = connection.execute(statement, _window_parameters(env, index, window)).fetchall()
+    if window.backward:
+        found.reverse()
+    known = provenance(connection, env.org, {row[0] for row in found}) if with_provenance else {}
+    return tuple(
+        RunningArtifact(
+            fingerprint=fingerprint,
+            name=name,
+            instances=instances,
+            since_index=since,
+            artifacts=known.get(fingerprint, ()),
+        )
+        for fingerprint, name, instances, since in found
+    )
+
+
 def snapshot_detail(
-    connection: sqlite3.Connection, org: str, environment_name: str, selector: SnapshotSelector
+    connection: sqlite3.Connection,
+    org: str,
+    environment_name: str,
+    selector: SnapshotSelector,
+    parts: SnapshotParts = WHOLE_SNAPSHOT,
 ) -> SnapshotDetail:
     env = environment(connection, org, environment_name)
     index = resolve_index(connection, env, selector)
+    latest = index == env.latest_index
+    scope = {"org": org, "environment": env.name, "index": index}
+    shapes = event_shapes(connection, env, [index])[index]
+    events_page = parts.events.take(shapes, lambda shape: (shape.name, shape.fingerprint)) if parts.events else []
+    compliant = None
+    if parts.compliance:
+        statement = SELECT_OPEN_NOT_COMPLIANT if latest else SELECT_AT_NOT_COMPLIANT
+        compliant = not connection.execute(statement, scope).fetchone()[0]
     return SnapshotDetail(
         environment=env,
         snapshot=snapshot_row(connection, env, index),
-        events=events(connection, env, [index])[index],
-        running=running(connection, env, index),
+        parts=parts,
+        events=build_events(connection, env, events_page, parts.provenance, parts.deployments),
+        events_total=len(shapes),
+        running=()
+        if parts.running is None
+        else running_window(connection, env, index, parts.running, with_provenance=parts.provenance),
+        running_total=connection.execute(COUNT_OPEN if latest else COUNT_AT, scope).fetchone()[0],
+        compliant=compliant,
     )
 
 

@@ -35,6 +35,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
 )
+from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
 
 class EmbeddedStore:
@@ -154,9 +155,11 @@ class EmbeddedStore:
     async def environment_log(self, query: LogQuery) -> LogPage:
         return await self._database.read(partial(reads.environment_log, query=query))
 
-    async def snapshot(self, org: str, environment: str, selector: SnapshotSelector) -> SnapshotDetail:
+    async def snapshot(
+        self, org: str, environment: str, selector: SnapshotSelector, parts: SnapshotParts = WHOLE_SNAPSHOT
+    ) -> SnapshotDetail:
         return await self._database.read(
-            partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector)
+            partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector, parts=parts)
         )
 
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:

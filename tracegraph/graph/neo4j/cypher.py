@@ -467,6 +467,16 @@ SNAPSHOT_VIEW_RECENT = _SNAPSHOT_VIEW + "CALL () {" + RUNNING_AT_RECENT + "}\nRE
 
 SNAPSHOT_VIEW_EARLY = _SNAPSHOT_VIEW + "CALL () {" + RUNNING_AT_EARLY + "}\nRETURN s {.*} AS snapshot, changing, runs"
 
+# How many of the fingerprints fail compliance: no build reported them, or a build has a failed attestation.
+NOT_COMPLIANT_COUNT = """
+UNWIND $fingerprints AS fingerprint
+MATCH (d:Digest {org: $org, fingerprint: fingerprint})
+WITH d
+WHERE NOT EXISTS { MATCH (d)<-[:HAS_DIGEST]-(:Artifact) }
+   OR EXISTS { MATCH (d)<-[:HAS_DIGEST]-(:Artifact)<-[:ATTESTS]-(t:Attestation) WHERE NOT t.compliant }
+RETURN count(d) AS failing
+"""
+
 OPEN_RUNS_OF_ORG = """
 UNWIND $environments AS environment
 MATCH (r:Run {org: $org, environment: environment, open: true})

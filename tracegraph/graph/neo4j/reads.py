@@ -31,6 +31,7 @@ from tracegraph.graph.views import (
     SnapshotDiff,
     SnapshotEvents,
 )
+from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
 
 _NO_LIMIT = 2**62
@@ -197,27 +198,6 @@ def shapes_at(runs: Iterable[Row], indexes: Iterable[int]) -> dict[int, list[Eve
     return {index: events_at(opened[index].values(), closed[index].values()) for index in wanted}
 
 
-def build_events(
-    shapes: Sequence[EventShape],
-    known: dict[str, tuple[Provenance, ...]],
-    deployed: dict[str, tuple[Deployment, ...]],
-    flow: str | None = None,
-) -> tuple[Event, ...]:
-    return tuple(
-        Event(
-            type=shape.type,
-            fingerprint=shape.fingerprint,
-            name=shape.name,
-            from_instances=shape.from_instances,
-            to_instances=shape.to_instances,
-            artifacts=known.get(shape.fingerprint, ()),
-            deployments=deployed.get(shape.fingerprint, ()),
-        )
-        for shape in shapes
-        if flow is None or any(item.artifact.flow == flow for item in known.get(shape.fingerprint, ()))
-    )
-
-
 async def events(
     tx: Tx, env: Environment, indexes: Sequence[int], flow: str | None = None
 ) -> dict[int, tuple[Event, ...]]:
@@ -225,7 +205,7 @@ async def events(
     shapes = await event_shapes(tx, env, indexes)
     fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
     known, deployed = await provenance_and_deployments(tx, env, fingerprints, fingerprints)
-    return {index: build_events(shapes.get(index, []), known, deployed, flow) for index in indexes}
+    return {index: assembly.events(shapes.get(index, []), known, deployed, flow) for index in indexes}
 
 
 def _nearer_end(env: Environment, index: int, latest: str, recent: str, early: str) -> str:
@@ -258,7 +238,9 @@ def running_set(runs: Iterable[Row], known: dict[str, tuple[Provenance, ...]]) -
     return tuple(sorted(items, key=lambda item: (item.name, item.fingerprint)))
 
 
-async def snapshot_detail(tx: Tx, org: str, environment_name: str, selector: SnapshotSelector) -> SnapshotDetail:
+async def snapshot_detail(
+    tx: Tx, org: str, environment_name: str, selector: SnapshotSelector, parts: SnapshotParts = WHOLE_SNAPSHOT
+) -> SnapshotDetail:
     env = await environment(tx, org, environment_name)
     index = await resolve_index(tx, env, selector)
     statement = _nearer_end(
@@ -268,14 +250,38 @@ async def snapshot_detail(tx: Tx, org: str, environment_name: str, selector: Sna
     if view["snapshot"] is None:
         raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
     shapes = shapes_at(view["changing"], [index])[index]
-    runs: list[Row] = view["runs"]
-    changed = {shape.fingerprint for shape in shapes}
-    known, deployed = await provenance_and_deployments(tx, env, changed | {run["fingerprint"] for run in runs}, changed)
+    # No index orders Runs by name, so the set's keys are read and windowed here; only the window's items get
+    # provenance, deployments and models.
+    runs = sorted(
+        (run["name"], run["fingerprint"], int(run["instances"]), int(run["from_index"])) for run in view["runs"]
+    )
+    window = parts.running.take(runs, lambda run: (run[0], run[1])) if parts.running else []
+    changes = parts.events.take(shapes, lambda shape: (shape.name, shape.fingerprint)) if parts.events else []
+    changed = {shape.fingerprint for shape in changes}
+    wanted = (changed | {run[1] for run in window}) if parts.provenance else set()
+    known, deployed = await provenance_and_deployments(tx, env, wanted, changed if parts.deployments else ())
+    compliant = None
+    if parts.compliance:
+        found = await fetch(tx, cypher.NOT_COMPLIANT_COUNT, org=org, fingerprints=[run[1] for run in runs])
+        compliant = found[0]["failing"] == 0
     return SnapshotDetail(
         environment=env,
         snapshot=records.snapshot(view["snapshot"]),
-        events=build_events(shapes, known, deployed),
-        running=running_set(runs, known),
+        parts=parts,
+        events=assembly.events(changes, known, deployed),
+        events_total=len(shapes),
+        running=tuple(
+            RunningArtifact(
+                fingerprint=fingerprint,
+                name=name,
+                instances=instances,
+                since_index=since,
+                artifacts=known.get(fingerprint, ()),
+            )
+            for name, fingerprint, instances, since in window
+        ),
+        running_total=len(runs),
+        compliant=compliant,
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph import assembly
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -209,7 +210,7 @@ async def report_snapshot(tx: Tx, report: SnapshotInput, now: datetime) -> Repor
     return ReportedSnapshot(
         snapshot=records.snapshot(rows[0]["snapshot"]),
         changed=True,
-        events=reads.build_events(shapes, known, deployed),
+        events=assembly.events(shapes, known, deployed),
     )
 
 

@@ -11,6 +11,7 @@ from tracegraph.graph import model
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE
 from tracegraph.resolvers import snapshots as snapshot_resolvers
+from tracegraph.resolvers.snapshot_parts import snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.enums import EnvironmentType
 from tracegraph.schema.info import Info
@@ -80,7 +81,8 @@ class Environment(Node):
         from tracegraph.schema.types.snapshot import Snapshot
 
         wanted = snapshot_resolvers.selector(index, expr)
-        return Snapshot.of_detail(await snapshot_resolvers.snapshot(info.context, self.org, self.name, wanted))
+        parts = snapshot_parts(info.selected_fields[0])
+        return Snapshot.of_detail(await snapshot_resolvers.snapshot(info.context, self.org, self.name, wanted, parts))
 
     @strawberry.field(
         description="The environment's log: its snapshots with their events, newest first (oldest first with "

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 import strawberry
 
 from tracegraph.graph import model, views
+from tracegraph.graph.windows import SnapshotParts
 from tracegraph.resolvers import snapshots as snapshot_resolvers
-from tracegraph.resolvers.paging import page_args, page_sequence
+from tracegraph.resolvers.paging import Page, PageArgs, encode_cursor, page_args
+from tracegraph.resolvers.snapshot_parts import BARE, EVENT_CURSOR, RUNNING_CURSOR, item_fields, window_of
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
 from tracegraph.schema.types.running import RunningArtifact
+
+ItemT = TypeVar("ItemT", views.Event, views.RunningArtifact)
 
 
 @strawberry.type(
@@ -26,7 +31,7 @@ class Snapshot(Node):
     environment_name: strawberry.Private[str]
     index: int = strawberry.field(description="The snapshot's number in its environment (1, 2, 3…).")
     known_reported_at: strawberry.Private[datetime | None] = None
-    known_events: strawberry.Private[tuple[views.Event, ...] | None] = None
+    known_events: strawberry.Private[tuple[views.Event, ...] | None] = None  # all of them (a log page's, a report's)
     detail: strawberry.Private[views.SnapshotDetail | None] = None
 
     def node_key(self) -> str:
@@ -39,7 +44,6 @@ class Snapshot(Node):
             environment_name=detail.snapshot.environment,
             index=detail.snapshot.index,
             known_reported_at=detail.snapshot.reported_at,
-            known_events=detail.events,
             detail=detail,
         )
 
@@ -61,11 +65,16 @@ class Snapshot(Node):
     def numbered(cls, org: str, environment: str, index: int) -> Snapshot:
         return cls(org=org, environment_name=environment, index=index)
 
-    async def _detail(self, info: Info) -> views.SnapshotDetail:
-        if self.detail is None:
-            self.detail = await snapshot_resolvers.snapshot_by_index(
-                info.context, self.org, self.environment_name, self.index
+    async def _detail(self, info: Info, needs: SnapshotParts = BARE) -> views.SnapshotDetail:
+        """The snapshot as read with the parts its query selected; read again only for parts it lacks (a second
+        `running` page under an alias, say)."""
+        if self.detail is None or not self.detail.parts.covers(needs):
+            detail = await snapshot_resolvers.snapshot_by_index(
+                info.context, self.org, self.environment_name, self.index, needs
             )
+            if self.detail is None:
+                self.detail = detail
+            return detail
         return self.detail
 
     @strawberry.field(description="When the environment reported this running set (ISO 8601, UTC).")
@@ -82,11 +91,33 @@ class Snapshot(Node):
 
     @strawberry.field(
         description="What changed at this snapshot, one event per fingerprint, ordered by observed name, then "
-        "fingerprint. In a log filtered by flow, only that flow's events."
+        "fingerprint; `totalCount` counts them all. In a log filtered by flow, only that flow's events. " + PAGING_RULE
     )
-    async def events(self, info: Info) -> list[Event]:
-        events = self.known_events if self.known_events is not None else (await self._detail(info)).events
-        return [Event.of(event, self.org, self.environment_name) for event in events]
+    async def events(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        args = page_args(EVENT_CURSOR, first=first, after=after, last=last, before=before)
+        window = window_of(args)
+        if self.known_events is not None:
+            items, total = window.take(self.known_events, _key), len(self.known_events)
+        else:
+            selected = item_fields(info.selected_fields[0])
+            needs = SnapshotParts(
+                running=None,
+                events=window,
+                provenance="artifacts" in selected,
+                deployments="deployments" in selected,
+                compliance=False,
+            )
+            detail = await self._detail(info, needs)
+            items, total = list(detail.events), detail.events_total
+        page = _page(EVENT_CURSOR, items, args, total)
+        return connection(page, lambda event: Event.of(event, self.org, self.environment_name))
 
     @strawberry.field(
         description="The running set: every fingerprint running in this snapshot with its instances and "
@@ -100,13 +131,38 @@ class Snapshot(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[RunningArtifact]:
-        args = page_args("running", first=first, after=after, last=last, before=before)
-        detail = await self._detail(info)
-        page = page_sequence("running", detail.running, lambda item: (item.name, item.fingerprint), args)
-        return connection(page, RunningArtifact.of)
+        args = page_args(RUNNING_CURSOR, first=first, after=after, last=last, before=before)
+        selected = item_fields(info.selected_fields[0])
+        needs = SnapshotParts(
+            running=window_of(args),
+            events=None,
+            provenance=bool({"artifacts", "hasProvenance"} & selected),
+            deployments=False,
+            compliance=False,
+        )
+        detail = await self._detail(info, needs)
+        return connection(_page(RUNNING_CURSOR, list(detail.running), args, detail.running_total), RunningArtifact.of)
 
     @strawberry.field(
         description="Whether everything running has provenance (a reported build) and every such artifact is COMPLIANT."
     )
     async def compliant(self, info: Info) -> bool:
-        return (await self._detail(info)).compliant
+        needs = SnapshotParts(running=None, events=None, provenance=False, deployments=False, compliance=True)
+        compliant = (await self._detail(info, needs)).compliant
+        assert compliant is not None  # read with compliance
+        return compliant
+
+
+def _key(item: views.Event | views.RunningArtifact) -> tuple[str, str]:
+    return (item.name, item.fingerprint)
+
+
+def _page(kind: str, items: list[ItemT], args: PageArgs, total: int) -> Page[ItemT]:
+    """A page from a window read one item longer than asked: the extra item says another page follows."""
+    more = len(items) > args.size
+    if more:
+        items = items[: args.size] if args.forward else items[len(items) - args.size :]
+    chosen = [(encode_cursor(kind, _key(item)), item) for item in items]
+    if args.forward:
+        return Page(chosen, has_next=more, has_previous=args.cursor is not None, total=total)
+    return Page(chosen, has_next=args.cursor is not None, has_previous=more, total=total)
