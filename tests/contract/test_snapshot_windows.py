@@ -81,3 +81,17 @@ async def test_compliance_covers_the_whole_set_whatever_the_window(store: GraphS
     one = SnapshotParts(running=Window(limit=1), events=None, provenance=False, deployments=False, compliance=True)
     assert (await store.snapshot(ORG, "beta", LATEST, one)).compliant is True
     assert (await store.snapshot(ORG, "prod", LATEST, one)).compliant is False
+
+
+async def test_a_log_page_reads_event_details_only_when_asked(store: GraphStore) -> None:
+    from tracegraph.graph.selectors import LogQuery
+
+    await twelve_running(store)
+    bare = await store.environment_log(LogQuery(org=ORG, environment="prod", provenance=False, deployments=False))
+    full = await store.environment_log(LogQuery(org=ORG, environment="prod"))
+    assert [len(row.events) for row in bare.snapshots] == [len(row.events) for row in full.snapshots] == [12, 12]
+    assert all(event.artifacts == () for row in bare.snapshots for event in row.events)
+    assert any(event.artifacts for row in full.snapshots for event in row.events)
+    flow = await store.environment_log(LogQuery(org=ORG, environment="prod", flow="web", provenance=False))
+    # web built svc-00..05: at #2 two stopped and four scaled, at #1 six started
+    assert [len(row.events) for row in flow.snapshots] == [6, 6]

@@ -119,6 +119,8 @@ class LogQuery(BaseModel):
     after: int | None = Field(default=None, ge=0, le=MAX_INDEX)
     oldest_first: bool = False
     limit: int = Field(default=15, ge=1, le=MAX_PAGE)
+    provenance: bool = True  # the events' artifacts (with their commits)
+    deployments: bool = True  # the events' deployments
 
     @model_validator(mode="after")
     def _ordered(self) -> LogQuery:

@@ -46,14 +46,7 @@ def child(selections: Iterable[Selection], name: str) -> SelectedField | None:
 
 def item_fields(connection: Selection) -> set[str]:
     """Names selected on a connection's items, under `nodes` or `edges { node }`."""
-    names: set[str] = set()
-    for field in fields(connection.selections):
-        if field.name == "nodes":
-            names.update(item.name for item in fields(field.selections))
-        elif field.name == "edges":
-            for node in (item for item in fields(field.selections) if item.name == "node"):
-                names.update(item.name for item in fields(node.selections))
-    return names
+    return {field.name for item in _items(connection) for field in fields(item.selections)}
 
 
 def _page_args(kind: str, field: SelectedField) -> PageArgs:
@@ -97,3 +90,23 @@ def snapshot_parts(snapshot: Selection) -> SnapshotParts:
         deployments="deployments" in event_fields,
         compliance=child(snapshot.selections, "compliant") is not None,
     )
+
+
+def log_details(snapshots: Selection) -> tuple[bool, bool]:
+    """Whether a log page's events need their artifacts, and their deployments (read from `snapshots { … }`)."""
+    wanted: set[str] = set()
+    for snapshot in _items(snapshots):
+        for events in (field for field in fields(snapshot.selections) if field.name == "events"):
+            wanted |= item_fields(events)
+    return bool(_NEEDS_PROVENANCE & wanted), "deployments" in wanted
+
+
+def _items(connection: Selection) -> list[SelectedField]:
+    """A connection's item selections: `nodes` and `edges { node }`."""
+    found: list[SelectedField] = []
+    for field in fields(connection.selections):
+        if field.name == "nodes":
+            found.append(field)
+        elif field.name == "edges":
+            found.extend(item for item in fields(field.selections) if item.name == "node")
+    return found

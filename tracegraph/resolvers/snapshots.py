@@ -102,6 +102,8 @@ async def log(
     until: datetime | None,
     flow: str | None,
     oldest_first: bool,
+    provenance: bool = True,
+    deployments: bool = True,
 ) -> Page[SnapshotEvents]:
     """A page of the environment's log, newest first unless `oldest_first`. Keyset on the snapshot index."""
     args = page_args("snapshot", first=first, after=after, last=last, before=before)
@@ -121,6 +123,8 @@ async def log(
         "flow": flow,
         "oldest_first": ascending,
         "limit": max(args.size, 1),
+        "provenance": provenance,
+        "deployments": deployments,
     }
     if cursor is not None:
         data["after" if ascending else "before"] = cursor

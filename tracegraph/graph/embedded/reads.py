@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph import assembly
@@ -325,24 +325,31 @@ def event_shapes(
 def build_events(
     connection: sqlite3.Connection,
     env: Environment,
-    shapes: Sequence[EventShape],
+    shapes: Mapping[int, Sequence[EventShape]],
     with_provenance: bool = True,
     with_deployments: bool = True,
     flow: str | None = None,
-) -> tuple[Event, ...]:
-    """Events from their shapes, with provenance and deployments when asked (only those touching `flow`)."""
-    fingerprints = {shape.fingerprint for shape in shapes}
+) -> dict[int, tuple[Event, ...]]:
+    """Events from their shapes, by snapshot index, with provenance and deployments when asked (only those touching
+    `flow`): one read of each for every index together."""
+    fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
     known = provenance(connection, env.org, fingerprints) if with_provenance or flow else {}
     deployed = _deployments_to(connection, env.org, env.name, fingerprints) if with_deployments else {}
-    return assembly.events(shapes, known, deployed, flow)
+    return {index: assembly.events(found, known, deployed, flow) for index, found in shapes.items()}
 
 
 def events(
-    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int], flow: str | None = None
+    connection: sqlite3.Connection,
+    env: Environment,
+    indexes: Sequence[int],
+    flow: str | None = None,
+    *,
+    with_provenance: bool = True,
+    with_deployments: bool = True,
 ) -> dict[int, tuple[Event, ...]]:
     """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
     shapes = event_shapes(connection, env, indexes)
-    return {index: build_events(connection, env, found, flow=flow) for index, found in shapes.items()}
+    return build_events(connection, env, shapes, with_provenance, with_deployments, flow)
 
 
 def running(
@@ -434,7 +441,7 @@ def snapshot_detail(
         environment=env,
         snapshot=snapshot_row(connection, env, index),
         parts=parts,
-        events=build_events(connection, env, events_page, parts.provenance, parts.deployments),
+        events=build_events(connection, env, {index: events_page}, parts.provenance, parts.deployments)[index],
         events_total=len(shapes),
         running=()
         if parts.running is None
@@ -470,7 +477,14 @@ def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:
     has_more = len(found) > query.limit
     found = found[: query.limit]
     total = connection.execute(COUNT_LOG, filters).fetchone()[0]
-    found_events = events(connection, env, [item.index for item in found], query.flow)
+    found_events = events(
+        connection,
+        env,
+        [item.index for item in found],
+        query.flow,
+        with_provenance=query.provenance,
+        with_deployments=query.deployments,
+    )
     return LogPage(
         environment=env,
         snapshots=tuple(SnapshotEvents(snapshot=item, events=found_events[item.index]) for item in found),

@@ -199,12 +199,23 @@ def shapes_at(runs: Iterable[Row], indexes: Iterable[int]) -> dict[int, list[Eve
 
 
 async def events(
-    tx: Tx, env: Environment, indexes: Sequence[int], flow: str | None = None
+    tx: Tx,
+    env: Environment,
+    indexes: Sequence[int],
+    flow: str | None = None,
+    *,
+    with_provenance: bool = True,
+    with_deployments: bool = True,
 ) -> dict[int, tuple[Event, ...]]:
     """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
     shapes = await event_shapes(tx, env, indexes)
     fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
-    known, deployed = await provenance_and_deployments(tx, env, fingerprints, fingerprints)
+    known, deployed = await provenance_and_deployments(
+        tx,
+        env,
+        fingerprints if with_provenance or flow else (),
+        fingerprints if with_deployments else (),
+    )
     return {index: assembly.events(shapes.get(index, []), known, deployed, flow) for index in indexes}
 
 
@@ -322,7 +333,14 @@ async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
     found.sort(key=lambda item: item.index, reverse=not query.oldest_first)
     has_more = len(found) > query.limit
     found = found[: query.limit]
-    found_events = await events(tx, env, [item.index for item in found], query.flow)
+    found_events = await events(
+        tx,
+        env,
+        [item.index for item in found],
+        query.flow,
+        with_provenance=query.provenance,
+        with_deployments=query.deployments,
+    )
     return LogPage(
         environment=env,
         snapshots=tuple(SnapshotEvents(snapshot=item, events=found_events[item.index]) for item in found),

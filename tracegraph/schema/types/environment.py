@@ -11,7 +11,7 @@ from tracegraph.graph import model
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE
 from tracegraph.resolvers import snapshots as snapshot_resolvers
-from tracegraph.resolvers.snapshot_parts import snapshot_parts
+from tracegraph.resolvers.snapshot_parts import log_details, snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.enums import EnvironmentType
 from tracegraph.schema.info import Info
@@ -105,6 +105,7 @@ class Environment(Node):
     ) -> Connection[SnapshotRef]:
         from tracegraph.schema.types.snapshot import Snapshot
 
+        provenance, deployments = log_details(info.selected_fields[0])
         page = await snapshot_resolvers.log(
             info.context,
             self.org,
@@ -118,5 +119,7 @@ class Environment(Node):
             until=until,
             flow=flow,
             oldest_first=oldest_first,
+            provenance=provenance,
+            deployments=deployments,
         )
         return connection(page, Snapshot.of_events)
