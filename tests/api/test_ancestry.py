@@ -77,6 +77,22 @@ async def test_where_costs_the_same_round_trips_however_deep(api: Api, store: Gr
     for asked, distance in (("2998", 1), ("0", 2_999)):
         before = store.round_trips
         found = (await api.data(WHERE, {"org": ORG, "sha": sha(asked)}))["commit"]
-        # token check, the commit, runningIn, and one call shared by ranIn / placementsComplete / undecidedCommits
-        assert store.round_trips - before == 4
+        # token check, the commit, and one call for runningIn, ranIn, placementsComplete and undecidedCommits
+        assert store.round_trips - before == 3
         assert [p["distance"] for p in found["runningIn"]] == [distance]
+
+
+async def test_many_commits_in_one_request_cost_three_round_trips(api: Api, store: GraphStore) -> None:
+    await api.bootstrap(ORG)
+    await topology(store)
+    await history(store, {"0": []} | {str(n): [str(n - 1)] for n in range(1, 40)})
+    await build(store, "web", "tip", commit="39")
+    await report(store, "prod", {"tip": 1})
+    fields = " ".join(
+        f'c{n}: commit(org: "{ORG}", sha: "{sha(str(n))}") {{ runningIn {{ distance }} ranIn {{ distance }} }}'
+        for n in range(25)
+    )
+    before = store.round_trips
+    found = await api.data(f"query {{ {fields} }}")
+    assert store.round_trips - before == 3  # token check, 25 commits in one read, their placements in one read
+    assert [found[f"c{n}"]["runningIn"][0]["distance"] for n in range(25)] == [39 - n for n in range(25)]

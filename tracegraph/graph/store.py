@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from tracegraph.errors import TracegraphError
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -144,6 +145,10 @@ class GraphStore(Protocol):
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         """A commit by unique prefix; a sha known only from an artifact's `git_commit` answers with no details."""
+
+    async def commits(self, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+        """Each prefix's commit as `commit()` answers it, or the error it raises (NotFound, ambiguous InvalidInput);
+        one read for all. A missing org raises."""
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False

@@ -11,7 +11,7 @@ from tracegraph.resolvers.context import Context
 
 
 async def commit(ctx: Context, org: str, sha: str) -> Commit:
-    return await ctx.store.commit(org, hex_prefix(sha, field="sha", longest=40))
+    return await ctx.loaders.commit.load((org, hex_prefix(sha, field="sha", longest=40)))
 
 
 async def running_in(ctx: Context, org: str, sha: str) -> list[CommitPlacement]:

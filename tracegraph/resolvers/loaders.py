@@ -11,7 +11,7 @@ from contextlib import suppress
 from strawberry.dataloader import DataLoader
 
 from tracegraph.errors import InvalidInput, NotFound
-from tracegraph.graph.model import Environment, Flow
+from tracegraph.graph.model import Commit, Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
 from tracegraph.graph.views import ArtifactDetail, CommitPlacements, SnapshotDetail
@@ -37,6 +37,7 @@ class Loaders:
         self.snapshot: DataLoader[SnapshotKey, SnapshotDetail] = DataLoader(self._load_snapshots)
         self.environment: DataLoader[NameKey, Environment] = DataLoader(self._load_environments)
         self.flow: DataLoader[NameKey, Flow] = DataLoader(self._load_flows)
+        self.commit: DataLoader[NameKey, Commit] = DataLoader(self._load_commits)
         self.placements: DataLoader[PlacementKey, CommitPlacements] = DataLoader(self._load_placements)
         self.artifact: DataLoader[ArtifactKey, ArtifactDetail] = DataLoader(self._load_artifacts)
         self.commit_artifacts: DataLoader[NameKey, list[ArtifactDetail]] = DataLoader(self._load_commit_artifacts)
@@ -104,15 +105,31 @@ class Loaders:
                 found.update({(org, flow.name): flow for flow in await self._store.list_flows(org)})
         return [found.get(key) or NotFound(f"flow '{key[1]}' not found in org '{key[0]}'") for key in keys]
 
-    async def _load_placements(self, keys: list[PlacementKey]) -> Sequence[CommitPlacements]:
-        groups: dict[tuple[str, bool], list[str]] = defaultdict(list)
-        for org, sha, include_past in keys:
-            groups[(org, include_past)].append(sha)
-        found: dict[PlacementKey, CommitPlacements] = {}
-        for (org, include_past), shas in groups.items():
-            answer = await self._store.commit_placements(org, sorted(set(shas)), include_past=include_past)
-            found.update({(org, sha, include_past): placements for sha, placements in answer.items()})
+    async def _load_commits(self, keys: list[NameKey]) -> Sequence[Commit | BaseException]:
+        found: dict[NameKey, Commit | BaseException] = {}
+        for org, prefixes in _group(keys).items():
+            try:
+                answer = await self._store.commits(org, prefixes)
+            except NotFound as error:
+                found.update({(org, prefix): error for prefix in prefixes})
+                continue
+            found.update({(org, prefix): commit for prefix, commit in answer.items()})
         return [found[key] for key in keys]
+
+    async def _load_placements(self, keys: list[PlacementKey]) -> Sequence[CommitPlacements]:
+        # One store call per org answers `runningIn` and `ranIn` alike: read with the past when any key wants it,
+        # the current placements are the same ones.
+        groups: dict[str, list[str]] = defaultdict(list)
+        past: set[str] = set()
+        for org, sha, include_past in keys:
+            groups[org].append(sha)
+            if include_past:
+                past.add(org)
+        found: dict[tuple[str, str], CommitPlacements] = {}
+        for org, shas in groups.items():
+            answer = await self._store.commit_placements(org, sorted(set(shas)), include_past=org in past)
+            found.update({(org, sha): placements for sha, placements in answer.items()})
+        return [_current(found[(org, sha)], include_past) for org, sha, include_past in keys]
 
     async def _load_artifacts(self, keys: list[ArtifactKey]) -> Sequence[ArtifactDetail | BaseException]:
         answers: list[ArtifactDetail | BaseException] = []
@@ -132,6 +149,12 @@ class Loaders:
             refused = self._spend("artifacts")
             answers.append(refused or await self._store.artifacts_for_commit(org, sha))
         return answers
+
+
+def _current(answer: CommitPlacements, include_past: bool) -> CommitPlacements:
+    if include_past:
+        return answer
+    return answer.model_copy(update={"placements": tuple(p for p in answer.placements if p.current)})
 
 
 def _group(keys: list[NameKey]) -> dict[str, list[str]]:

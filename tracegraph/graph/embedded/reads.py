@@ -7,7 +7,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.errors import InvalidInput, NotFound, TracegraphError
 from tracegraph.graph import assembly
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
 from tracegraph.graph.embedded import rows
@@ -594,6 +594,19 @@ def commit_by_prefix(connection: sqlite3.Connection, org: str, prefix: str) -> C
     if len(matches) > 1:
         raise assembly.ambiguous("sha", prefix, matches, "commits")
     return _commit_models(connection, org, matches)[0]
+
+
+def commits_by_prefix(
+    connection: sqlite3.Connection, org: str, prefixes: Sequence[str]
+) -> dict[str, Commit | TracegraphError]:
+    require_org(connection, org)
+    found: dict[str, Commit | TracegraphError] = {}
+    for prefix in dict.fromkeys(prefixes):
+        try:
+            found[prefix] = commit_by_prefix(connection, org, prefix)
+        except TracegraphError as error:
+            found[prefix] = error
+    return found
 
 
 def artifacts_for_commit(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from tracegraph.errors import NotFound
+from tracegraph.errors import NotFound, TracegraphError
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database
@@ -175,6 +175,9 @@ class EmbeddedStore:
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         return await self._database.read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
+
+    async def commits(self, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+        return await self._database.read(partial(reads.commits_by_prefix, org=org, prefixes=list(prefixes)))
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.errors import InvalidInput, NotFound, TracegraphError
 from tracegraph.graph import assembly
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
@@ -459,6 +459,17 @@ async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:
     if len(matches) > 1:
         raise assembly.ambiguous("sha", prefix, matches, "commits")
     return (await _commit_models(tx, org, matches))[0]
+
+
+async def commits_by_prefix(tx: Tx, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+    (await existing(tx, org)).require_org()
+    found: dict[str, Commit | TracegraphError] = {}
+    for prefix in dict.fromkeys(prefixes):
+        try:
+            found[prefix] = await commit_by_prefix(tx, org, prefix)
+        except TracegraphError as error:
+            found[prefix] = error
+    return found
 
 
 async def artifacts_for_commit(tx: Tx, org: str, prefix: str, flow: str | None) -> list[ArtifactDetail]:

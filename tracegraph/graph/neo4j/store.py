@@ -23,7 +23,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from tracegraph.errors import Conflict, Unavailable
+from tracegraph.errors import Conflict, TracegraphError, Unavailable
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.inputs import (
     ArtifactInput,
@@ -242,6 +242,9 @@ class Neo4jStore:
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         return await self._read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
+
+    async def commits(self, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+        return await self._read(partial(reads.commits_by_prefix, org=org, prefixes=list(prefixes)))
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False
