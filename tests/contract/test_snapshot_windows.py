@@ -95,3 +95,13 @@ async def test_a_log_page_reads_event_details_only_when_asked(store: GraphStore)
     flow = await store.environment_log(LogQuery(org=ORG, environment="prod", flow="web", provenance=False))
     # web built svc-00..05: at #2 two stopped and four scaled, at #1 six started
     assert [len(row.events) for row in flow.snapshots] == [6, 6]
+
+
+async def test_a_diff_reads_provenance_only_when_asked(store: GraphStore) -> None:
+    await twelve_running(store)
+    bare = await store.diff(ORG, ("prod", first(1)), ("prod", LATEST), provenance=False)
+    full = await store.diff(ORG, ("prod", first(1)), ("prod", LATEST))
+    assert [item.fingerprint for item in bare.only_in_source] == [item.fingerprint for item in full.only_in_source]
+    assert len(bare.scaled) == len(full.scaled) == 10
+    assert all(item.artifacts == () for item in bare.only_in_source)
+    assert [p.artifact.flow for p in full.only_in_source[0].artifacts] == ["web"]

@@ -168,7 +168,10 @@ class GraphStore(Protocol):
         org: str,
         source: tuple[str, SnapshotSelector],
         target: tuple[str, SnapshotSelector],
-    ) -> SnapshotDiff: ...
+        *,
+        provenance: bool = True,
+    ) -> SnapshotDiff:
+        """Two running sets compared; their items' provenance only when asked."""
 
     async def versions(
         self, org: str, *, flow: str | None = None, name: str | None = None

@@ -27,8 +27,8 @@ async def search(ctx: Context, org: str, prefix: str) -> SearchResult:
     return await ctx.store.search(org, hex_prefix(prefix, field="prefix"))
 
 
-async def diff(ctx: Context, org: str, source: str, target: str) -> SnapshotDiff:
-    return await ctx.store.diff(org, side(source, field="from"), side(target, field="to"))
+async def diff(ctx: Context, org: str, source: str, target: str, *, provenance: bool = True) -> SnapshotDiff:
+    return await ctx.store.diff(org, side(source, field="from"), side(target, field="to"), provenance=provenance)
 
 
 async def versions(ctx: Context, org: str, flow: str | None, name: str | None) -> list[EnvironmentVersions]:

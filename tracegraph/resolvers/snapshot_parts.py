@@ -110,3 +110,15 @@ def _items(connection: Selection) -> list[SelectedField]:
         elif field.name == "edges":
             found.extend(item for item in fields(field.selections) if item.name == "node")
     return found
+
+
+def diff_needs_provenance(diff: Selection) -> bool:
+    """Whether a diff's selected items (in any of its lists, or a scaled pair's sides) show their provenance."""
+    wanted: set[str] = set()
+    for field in fields(diff.selections):
+        if field.name == "scaled":
+            for pair_side in fields(field.selections):
+                wanted |= {item.name for item in fields(pair_side.selections)}
+        else:
+            wanted |= {item.name for item in fields(field.selections)}
+    return bool(_NEEDS_PROVENANCE & wanted)

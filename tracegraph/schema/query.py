@@ -18,7 +18,7 @@ from tracegraph.resolvers import explore, topology
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers.explore import SIDE_RULE
-from tracegraph.resolvers.snapshot_parts import snapshot_parts
+from tracegraph.resolvers.snapshot_parts import diff_needs_provenance, snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node, decode_id, split_key
@@ -148,7 +148,9 @@ class Query:
         compared_from: Annotated[str, strawberry.argument(name="from", description="The snapshot compared from.")],
         compared_to: Annotated[str, strawberry.argument(name="to", description="The snapshot compared to.")],
     ) -> SnapshotDiff:
-        return SnapshotDiff.of(org, await explore.diff(info.context, org, compared_from, compared_to))
+        provenance = diff_needs_provenance(info.selected_fields[0])
+        found = await explore.diff(info.context, org, compared_from, compared_to, provenance=provenance)
+        return SnapshotDiff.of(org, found)
 
     @strawberry.field(
         permission_classes=[Reads],

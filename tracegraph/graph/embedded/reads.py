@@ -357,6 +357,8 @@ def running(
     env: Environment,
     index: int,
     known: dict[str, tuple[Provenance, ...]] | None = None,
+    *,
+    with_provenance: bool = True,
 ) -> tuple[RunningArtifact, ...]:
     """The running set of snapshot `index`, by observed name then fingerprint. `known` caches provenance across
     calls of one transaction (a diff's two sides mostly run the same artifacts)."""
@@ -366,8 +368,9 @@ def running(
         found = connection.execute(SELECT_RUNS_AT, {"org": env.org, "environment": env.name, "index": index}).fetchall()
     if known is None:
         known = {}
-    missing = {row["fingerprint"] for row in found} - known.keys()
-    known.update(provenance(connection, env.org, missing))
+    if with_provenance:
+        missing = {row["fingerprint"] for row in found} - known.keys()
+        known.update(provenance(connection, env.org, missing))
     items = [
         RunningArtifact(
             fingerprint=row["fingerprint"],
@@ -705,22 +708,27 @@ def _side(
     org: str,
     side: tuple[str, SnapshotSelector],
     known: dict[str, tuple[Provenance, ...]],
+    with_provenance: bool,
 ) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
     env = environment(connection, org, side[0])
     if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
         return DiffSide(environment=env.name, snapshot=None), ()
     index = resolve_index(connection, env, side[1])
     return DiffSide(environment=env.name, snapshot=snapshot_row(connection, env, index)), running(
-        connection, env, index, known
+        connection, env, index, known, with_provenance=with_provenance
     )
 
 
 def diff(
-    connection: sqlite3.Connection, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+    connection: sqlite3.Connection,
+    org: str,
+    source: tuple[str, SnapshotSelector],
+    target: tuple[str, SnapshotSelector],
+    with_provenance: bool = True,
 ) -> SnapshotDiff:
     known: dict[str, tuple[Provenance, ...]] = {}
-    source_side, before = _side(connection, org, source, known)
-    target_side, after = _side(connection, org, target, known)
+    source_side, before = _side(connection, org, source, known, with_provenance)
+    target_side, after = _side(connection, org, target, known, with_provenance)
     return assembly.diff(source_side, before, target_side, after)
 
 

@@ -193,9 +193,16 @@ class EmbeddedStore:
         return await self._database.read(partial(reads.search, org=org, prefix=prefix))
 
     async def diff(
-        self, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+        self,
+        org: str,
+        source: tuple[str, SnapshotSelector],
+        target: tuple[str, SnapshotSelector],
+        *,
+        provenance: bool = True,
     ) -> SnapshotDiff:
-        return await self._database.read(partial(reads.diff, org=org, source=source, target=target))
+        return await self._database.read(
+            partial(reads.diff, org=org, source=source, target=target, with_provenance=provenance)
+        )
 
     async def versions(
         self, org: str, *, flow: str | None = None, name: str | None = None

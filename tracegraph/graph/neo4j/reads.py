@@ -560,11 +560,16 @@ async def _side(tx: Tx, org: str, side: tuple[str, SnapshotSelector]) -> tuple[D
 
 
 async def diff(
-    tx: Tx, org: str, source: tuple[str, SnapshotSelector], target: tuple[str, SnapshotSelector]
+    tx: Tx,
+    org: str,
+    source: tuple[str, SnapshotSelector],
+    target: tuple[str, SnapshotSelector],
+    with_provenance: bool = True,
 ) -> SnapshotDiff:
     source_side, source_runs = await _side(tx, org, source)
     target_side, target_runs = await _side(tx, org, target)
-    known = await provenance(tx, org, (run["fingerprint"] for run in source_runs + target_runs))
+    fingerprints = (run["fingerprint"] for run in source_runs + target_runs) if with_provenance else ()
+    known = await provenance(tx, org, fingerprints)
     before, after = running_set(source_runs, known), running_set(target_runs, known)
     return assembly.diff(source_side, before, target_side, after)
 

@@ -264,8 +264,10 @@ class Neo4jStore:
         org: str,
         source: tuple[str, SnapshotSelector],
         target: tuple[str, SnapshotSelector],
+        *,
+        provenance: bool = True,
     ) -> SnapshotDiff:
-        return await self._read(partial(reads.diff, org=org, source=source, target=target))
+        return await self._read(partial(reads.diff, org=org, source=source, target=target, with_provenance=provenance))
 
     async def versions(
         self, org: str, *, flow: str | None = None, name: str | None = None
