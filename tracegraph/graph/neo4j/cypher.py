@@ -582,23 +582,35 @@ RETURN """
 """
 )
 
-# The artifacts that run now (or ran), with their commits: the candidates of "where is this commit running?".
-RUNNING_CANDIDATES = """
-MATCH (e:Environment {org: $org})
-MATCH (r:Run {org: $org, environment: e.name, open: true})
-WITH DISTINCT r.fingerprint AS fingerprint
-MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
-WHERE a.git_commit IS NOT NULL
-RETURN a.flow AS flow, a.fingerprint AS fingerprint, a.git_commit AS commit
+# Everything "where is this commit running?" reads before walking the commit graph, in one statement: the org's
+# commit sequence (is the held graph current?), each environment's latest snapshot, and the candidates — the
+# artifacts that run now (or ran), with their commits. No row when the org does not exist.
+_PLACEMENT_INPUTS = """
+MATCH (o:Org {name: $org})
+CALL () {
+    MATCH (e:Environment {org: $org})
+    WHERE e.name IS NOT NULL
+    RETURN collect([e.name, e.latest_index]) AS latest
+}
+CALL () {
 """
-
-PLACED_CANDIDATES = """
-MATCH (r:Run {org: $org})
-WITH DISTINCT r.fingerprint AS fingerprint
-MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
-WHERE a.git_commit IS NOT NULL
-RETURN a.flow AS flow, a.fingerprint AS fingerprint, a.git_commit AS commit
+_RUNNING_FINGERPRINTS = """
+    MATCH (e:Environment {org: $org})
+    MATCH (r:Run {org: $org, environment: e.name, open: true})
 """
+_PLACED_FINGERPRINTS = """
+    MATCH (r:Run {org: $org})
+"""
+_CANDIDATES = """
+    WITH DISTINCT r.fingerprint AS fingerprint
+    MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)
+    WHERE a.git_commit IS NOT NULL
+    RETURN collect([a.flow, a.fingerprint, a.git_commit]) AS candidates
+}
+RETURN toString(o.created_at) AS epoch, coalesce(o.commit_seq, 0) AS seq, latest, candidates
+"""
+RUNNING_PLACEMENT_INPUTS = _PLACEMENT_INPUTS + _RUNNING_FINGERPRINTS + _CANDIDATES
+PLACED_PLACEMENT_INPUTS = _PLACEMENT_INPUTS + _PLACED_FINGERPRINTS + _CANDIDATES
 
 # The org's commit sequence (tracegraph/graph/ancestry.py): each write of commits takes the next number, under the
 # Org node's write lock, and stamps the commits it touched with it.
@@ -624,12 +636,6 @@ RETURN collect(c.sha) AS shas, collect(coalesce(c.parents_known, size(parents) >
 ALL_COMMITS = "MATCH (c:Commit {org: $org}) WHERE c.reported" + _COMMIT_EDGES
 
 CHANGED_COMMITS = "MATCH (c:Commit {org: $org}) WHERE c.seq > $since AND c.reported" + _COMMIT_EDGES
-
-ENVIRONMENT_LATEST = """
-MATCH (e:Environment {org: $org})
-WHERE e.name IS NOT NULL
-RETURN e.name AS name, e.latest_index AS latest_index
-"""
 
 DIGEST_PREFIX = """
 MATCH (d:Digest {org: $org})

@@ -482,12 +482,15 @@ async def artifacts_for_commit(tx: Tx, org: str, prefix: str, flow: str | None) 
     return await artifact_details(tx, org, [(row["flow"], row["fingerprint"]) for row in rows])
 
 
-async def commit_graph(tx: Tx, org: str, index: AncestryIndex) -> CommitGraph:
-    """The org's commit graph as of this transaction: the held one, brought up to date with what changed since."""
-    found = await fetch(tx, cypher.COMMIT_SEQ, org=org)
-    if not found:
-        raise NotFound(f"org '{org}' not found")
-    epoch, seq = str(found[0]["epoch"]), int(found[0]["seq"])
+async def commit_graph(tx: Tx, org: str, index: AncestryIndex, state: Row | None = None) -> CommitGraph:
+    """The org's commit graph as of this transaction: the held one, brought up to date with what changed since.
+    `state` is the org's epoch and commit sequence when the caller read them already."""
+    if state is None:
+        found = await fetch(tx, cypher.COMMIT_SEQ, org=org)
+        if not found:
+            raise NotFound(f"org '{org}' not found")
+        state = found[0]
+    epoch, seq = str(state["epoch"]), int(state["seq"])
     since = index.stale_since(org, epoch, seq)
     if since is None:
         return index.current(org)
@@ -505,10 +508,14 @@ async def commit_graph(tx: Tx, org: str, index: AncestryIndex) -> CommitGraph:
 async def commit_placements(
     tx: Tx, org: str, shas: Sequence[str], include_past: bool, index: AncestryIndex
 ) -> dict[str, CommitPlacements]:
-    graph = await commit_graph(tx, org, index)
-    latest = {row["name"]: int(row["latest_index"]) for row in await fetch(tx, cypher.ENVIRONMENT_LATEST, org=org)}
-    rows = await fetch(tx, cypher.PLACED_CANDIDATES if include_past else cypher.RUNNING_CANDIDATES, org=org)
-    candidates = [Candidate(flow=row["flow"], fingerprint=row["fingerprint"], commit=row["commit"]) for row in rows]
+    statement = cypher.PLACED_PLACEMENT_INPUTS if include_past else cypher.RUNNING_PLACEMENT_INPUTS
+    found = await fetch(tx, statement, org=org)
+    if not found:
+        raise NotFound(f"org '{org}' not found")
+    inputs = found[0]
+    graph = await commit_graph(tx, org, index, inputs)
+    latest = {name: int(number) for name, number in inputs["latest"]}
+    candidates = [Candidate(flow=flow, fingerprint=fp, commit=commit) for flow, fp, commit in inputs["candidates"]]
     reached = {sha: built_after(graph, sha, candidates) for sha in dict.fromkeys(shas)}
     keys = {key for built, _ in reached.values() for key in built}
     where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
