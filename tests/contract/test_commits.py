@@ -5,6 +5,7 @@ import pytest
 from tests.contract.scenario import ORG, REPO, at, build, fp, history, report, sha, topology
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph.inputs import CommitInput, CommitsInput
+from tracegraph.graph.model import Commit
 from tracegraph.graph.store import GraphStore
 
 # c1 ── c2 ── c3 ─────── m5 ── c6      (main)
@@ -141,3 +142,33 @@ async def test_a_build_naming_only_its_commit_keeps_the_imported_history(store: 
     await store.report_commits(CommitsInput(org=ORG, repo_url=REPO, commits=[CommitInput(sha=sha("c2"), parents=[])]))
     replaced = await store.commit(ORG, sha("c2"))
     assert (replaced.parents, replaced.message) == ((), "commit c2")
+
+
+async def test_many_prefixes_in_one_read(store: GraphStore) -> None:
+    from tracegraph.errors import TracegraphError
+
+    await topology(store)
+    await history(store, GRAPH)
+    await build(store, "web", "w1", commit="lonely")
+    seen: dict[str, str] = {}
+    for number in range(100_000):  # two commits sharing a 5-character prefix
+        label = f"s{number}"
+        if sha(label)[:5] in seen:
+            pair = (seen[sha(label)[:5]], label)
+            break
+        seen[sha(label)[:5]] = label
+    await history(store, {pair[0]: [], pair[1]: []})
+    asked = [sha("c1")[:7], sha("lonely")[:9], "fffff0000", sha(pair[0])[:5], sha("c1")[:7]]
+    found = await store.commits(ORG, asked)
+    assert list(found) == asked[:4]
+    first, lonely, missing, ambiguous = (found[prefix] for prefix in asked[:4])
+    assert isinstance(first, Commit)
+    assert (first.sha, first.message) == (sha("c1"), "commit c1")
+    assert isinstance(lonely, Commit)
+    assert (lonely.sha, lonely.message) == (sha("lonely"), "")
+    assert isinstance(missing, NotFound)
+    assert isinstance(ambiguous, InvalidInput)
+    assert ambiguous.candidates == tuple(sorted([sha(pair[0]), sha(pair[1])]))
+    assert all(isinstance(item, Commit | TracegraphError) for item in found.values())
+    with pytest.raises(NotFound):
+        await store.commits("nobody", asked)

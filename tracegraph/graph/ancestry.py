@@ -81,7 +81,8 @@ class CommitGraph:
         hub = size  # a virtual commit whose children are the holes: one walk from it finds every incomplete history
         rows = np.array(parent_ids + [hub] * len(holes), dtype=np.int32)
         columns = np.array(child_ids + holes, dtype=np.int32)
-        ones = np.ones(len(rows), dtype=np.int8)
+        # float64, SciPy's own graph dtype: any other is checked and copied again on every walk.
+        ones = np.ones(len(rows), dtype=np.float64)
         self._children = csr_matrix((ones, (rows, columns)), shape=(size + 1, size + 1))
         self._ancestors = csr_matrix(
             (ones[: len(child_ids)], (columns[: len(child_ids)], rows[: len(child_ids)])), shape=(size, size)

@@ -570,6 +570,26 @@ ORDER BY sha
 LIMIT $limit
 """
 
+# KNOWN_SHAS for many prefixes at once; a prefix matching nothing has no row.
+KNOWN_SHAS_OF_PREFIXES = """
+UNWIND $prefixes AS prefix
+CALL (prefix) {
+    CALL (prefix) {
+        MATCH (c:Commit {org: $org})
+        WHERE c.sha STARTS WITH prefix AND c.reported
+        RETURN c.sha AS sha
+        UNION
+        MATCH (a:Artifact {org: $org})
+        WHERE a.git_commit STARTS WITH prefix
+        RETURN a.git_commit AS sha
+    }
+    RETURN sha
+    ORDER BY sha
+    LIMIT $limit
+}
+RETURN prefix, collect(sha) AS shas
+"""
+
 COMMITS = (
     """
 UNWIND $shas AS sha

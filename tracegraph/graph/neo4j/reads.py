@@ -462,14 +462,23 @@ async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:
 
 
 async def commits_by_prefix(tx: Tx, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+    """`commit_by_prefix` for many prefixes in three statements, however many there are."""
     (await existing(tx, org)).require_org()
-    found: dict[str, Commit | TracegraphError] = {}
-    for prefix in dict.fromkeys(prefixes):
-        try:
-            found[prefix] = await commit_by_prefix(tx, org, prefix)
-        except TracegraphError as error:
-            found[prefix] = error
-    return found
+    wanted = list(dict.fromkeys(prefixes))
+    rows = await fetch(tx, cypher.KNOWN_SHAS_OF_PREFIXES, org=org, prefixes=wanted, limit=assembly.CANDIDATES + 1)
+    matches = {row["prefix"]: sorted(row["shas"]) for row in rows}
+    unique = {found[0] for found in matches.values() if len(found) == 1}
+    models = {commit.sha: commit for commit in await _commit_models(tx, org, sorted(unique))}
+    answer: dict[str, Commit | TracegraphError] = {}
+    for prefix in wanted:
+        found = matches.get(prefix, [])
+        if not found:
+            answer[prefix] = NotFound(f"no commit starting with '{prefix}' in org '{org}'")
+        elif len(found) > 1:
+            answer[prefix] = assembly.ambiguous("sha", prefix, found, "commits")
+        else:
+            answer[prefix] = models[found[0]]
+    return answer
 
 
 async def artifacts_for_commit(tx: Tx, org: str, prefix: str, flow: str | None) -> list[ArtifactDetail]:
