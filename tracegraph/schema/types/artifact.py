@@ -29,26 +29,54 @@ DETAIL_COST = (
 )
 
 
+# Plain fields where the value is at hand (see running.py): artifacts are listed under every running item.
 @strawberry.type(description="A build: an artifact of a flow, identified by its SHA-256 fingerprint.")
 class Artifact(Node):
     artifact: strawberry.Private[model.Artifact]
     known_commit: strawberry.Private[model.Commit | None] = None
     detail: strawberry.Private[views.ArtifactDetail | None] = None
+    name: str = strawberry.field(description="The name the build reported (e.g. 'cyberdojo/creator:b7a5908').")
+    fingerprint: str = strawberry.field(description="The SHA-256 fingerprint (64 lower-case hex characters).")
+    created_at: datetime = strawberry.field(
+        description="When the build was reported (or the time it gave), ISO 8601, UTC."
+    )
+    build_url: str | None = strawberry.field(description="Link to the CI build, when reported.")
+    commit_url: str | None = strawberry.field(description="Link to the commit, when reported.")
+    git_commit: str | None = strawberry.field(
+        description="The sha (40 lower-case hex) it was built from, even when that commit was never reported."
+    )
+    state: ArtifactState = strawberry.field(description="Compliance from its attestations.")
 
     def node_key(self) -> str:
         return f"{self.artifact.org}/{self.artifact.flow}/{self.artifact.fingerprint}"
 
     @classmethod
     def of(cls, provenance: views.Provenance) -> Artifact:
-        return cls(artifact=provenance.artifact, known_commit=provenance.commit)
+        return cls.of_model(provenance.artifact, provenance.commit)
 
     @classmethod
-    def of_model(cls, artifact: model.Artifact) -> Artifact:
-        return cls(artifact=artifact)
+    def of_model(
+        cls,
+        artifact: model.Artifact,
+        commit: model.Commit | None = None,
+        detail: views.ArtifactDetail | None = None,
+    ) -> Artifact:
+        return cls(
+            artifact=artifact,
+            known_commit=commit,
+            detail=detail,
+            name=artifact.name,
+            fingerprint=artifact.fingerprint,
+            created_at=artifact.created_at,
+            build_url=artifact.build_url,
+            commit_url=artifact.commit_url,
+            git_commit=artifact.git_commit,
+            state=ArtifactState(artifact.state),
+        )
 
     @classmethod
     def of_detail(cls, detail: views.ArtifactDetail) -> Artifact:
-        return cls(artifact=detail.provenance.artifact, known_commit=detail.provenance.commit, detail=detail)
+        return cls.of_model(detail.provenance.artifact, detail.provenance.commit, detail)
 
     async def _detail(self, info: Info) -> views.ArtifactDetail:
         if self.detail is None:
@@ -56,39 +84,9 @@ class Artifact(Node):
             self.detail = await artifact_resolvers.detail(info.context, found.org, found.flow, found.fingerprint)
         return self.detail
 
-    @strawberry.field(description="The name the build reported (e.g. 'cyberdojo/creator:b7a5908').")
-    def name(self) -> str:
-        return self.artifact.name
-
-    @strawberry.field(description="The SHA-256 fingerprint (64 lower-case hex characters).")
-    def fingerprint(self) -> str:
-        return self.artifact.fingerprint
-
     @strawberry.field(description="The flow that reported the build.")
     def flow(self) -> Flow:
         return Flow.named(self.artifact.org, self.artifact.flow)
-
-    @strawberry.field(description="When the build was reported (or the time it gave), ISO 8601, UTC.")
-    def created_at(self) -> datetime:
-        return self.artifact.created_at
-
-    @strawberry.field(description="Link to the CI build, when reported.")
-    def build_url(self) -> str | None:
-        return self.artifact.build_url
-
-    @strawberry.field(description="Link to the commit, when reported.")
-    def commit_url(self) -> str | None:
-        return self.artifact.commit_url
-
-    @strawberry.field(
-        description="The sha (40 lower-case hex) it was built from, even when that commit was never reported."
-    )
-    def git_commit(self) -> str | None:
-        return self.artifact.git_commit
-
-    @strawberry.field(description="Compliance from its attestations.")
-    def state(self) -> ArtifactState:
-        return self.artifact.state
 
     @strawberry.field(
         description="The commit it was built from. When that commit's details were never reported, a commit with "

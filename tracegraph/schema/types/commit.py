@@ -21,60 +21,47 @@ ArtifactRef = Annotated["Artifact", strawberry.lazy("tracegraph.schema.types.art
 CommitPlacementRef = Annotated["CommitPlacement", strawberry.lazy("tracegraph.schema.types.commit_placement")]
 
 
+# Plain fields where the value is at hand (see running.py): commits are listed under every running item.
 @strawberry.type(description="A git commit. Commits known only as an artifact's sha have no message or author.")
 class Commit(Node):
     commit: strawberry.Private[model.Commit]
+    sha: str = strawberry.field(description="The full sha: 40 lower-case hexadecimal characters.")
+    short_sha: str = strawberry.field(description="The first 7 characters of the sha.")
+    message: str = strawberry.field(
+        description="The commit message; empty when the commit's details were never reported."
+    )
+    author: str | None = strawberry.field(description="The author's name, when reported.")
+    author_email: str | None = strawberry.field(description="The author's e-mail address, when reported.")
+    timestamp: datetime | None = strawberry.field(description="When it was authored (ISO 8601, UTC), when reported.")
+    branch: str | None = strawberry.field(description="The branch it was reported on, when reported.")
+    url: str | None = strawberry.field(description="A link to the commit, when reported.")
+    repo_url: str | None = strawberry.field(description="Its repository's URL, when reported.")
+    parents: list[str] = strawberry.field(
+        description="Shas of its parents, in git's order (empty for a root or an unreported commit)."
+    )
 
     def node_key(self) -> str:
         return f"{self.commit.org}/{self.commit.sha}"
 
     @classmethod
     def of(cls, commit: model.Commit) -> Commit:
-        return cls(commit=commit)
+        return cls(
+            commit=commit,
+            sha=commit.sha,
+            short_sha=commit.sha[:7],
+            message=commit.message,
+            author=commit.author,
+            author_email=commit.author_email,
+            timestamp=commit.timestamp,
+            branch=commit.branch,
+            url=commit.url,
+            repo_url=commit.repo_url,
+            parents=list(commit.parents),
+        )
 
     @classmethod
     def bare(cls, org: str, sha: str, *, url: str | None = None) -> Commit:
-        return cls(commit=model.Commit.bare(org, sha, url=url))
-
-    @strawberry.field(description="The full sha: 40 lower-case hexadecimal characters.")
-    def sha(self) -> str:
-        return self.commit.sha
-
-    @strawberry.field(description="The first 7 characters of the sha.")
-    def short_sha(self) -> str:
-        return self.commit.sha[:7]
-
-    @strawberry.field(description="The commit message; empty when the commit's details were never reported.")
-    def message(self) -> str:
-        return self.commit.message
-
-    @strawberry.field(description="The author's name, when reported.")
-    def author(self) -> str | None:
-        return self.commit.author
-
-    @strawberry.field(description="The author's e-mail address, when reported.")
-    def author_email(self) -> str | None:
-        return self.commit.author_email
-
-    @strawberry.field(description="When it was authored (ISO 8601, UTC), when reported.")
-    def timestamp(self) -> datetime | None:
-        return self.commit.timestamp
-
-    @strawberry.field(description="The branch it was reported on, when reported.")
-    def branch(self) -> str | None:
-        return self.commit.branch
-
-    @strawberry.field(description="A link to the commit, when reported.")
-    def url(self) -> str | None:
-        return self.commit.url
-
-    @strawberry.field(description="Its repository's URL, when reported.")
-    def repo_url(self) -> str | None:
-        return self.commit.repo_url
-
-    @strawberry.field(description="Shas of its parents, in git's order (empty for a root or an unreported commit).")
-    def parents(self) -> list[str]:
-        return list(self.commit.parents)
+        return cls.of(model.Commit.bare(org, sha, url=url))
 
     @strawberry.field(
         description="Where this change runs now: every environment whose latest snapshot runs an artifact built from "

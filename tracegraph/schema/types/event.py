@@ -10,42 +10,35 @@ from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.deployment import Deployment
 
 
+# Plain fields, not resolvers: a page holds up to 100 of these (see running.py).
 @strawberry.type(description="What changed for one fingerprint at one snapshot.")
 class Event:
     org: strawberry.Private[str]
     environment: strawberry.Private[str]
     event: strawberry.Private[views.Event]
-
-    @classmethod
-    def of(cls, event: views.Event, org: str, environment: str) -> Event:
-        return cls(org=org, environment=environment, event=event)
-
-    @strawberry.field(description="STARTED, STOPPED or SCALED.")
-    def type(self) -> EventType:
-        return self.event.type
-
-    @strawberry.field(
+    type: EventType = strawberry.field(description="STARTED, STOPPED or SCALED.")
+    description: str = strawberry.field(
         description="Kosli's wording, e.g. '1 instance started running (from 0 to 1).', '1 instance stopped running "
         "(from 1 to 0).', 'Scaled up (from 1 to 3).'."
     )
-    def description(self) -> str:
-        return self.event.description
+    fingerprint: str = strawberry.field(description="The SHA-256 fingerprint (64 lower-case hex characters).")
+    name: str = strawberry.field(description="The artifact's name as observed in the environment (e.g. an image name).")
+    from_instances: int = strawberry.field(description="Instances before this snapshot (0 when it started).")
+    to_instances: int = strawberry.field(description="Instances at this snapshot (0 when it stopped).")
 
-    @strawberry.field(description="The SHA-256 fingerprint (64 lower-case hex characters).")
-    def fingerprint(self) -> str:
-        return self.event.fingerprint
-
-    @strawberry.field(description="The artifact's name as observed in the environment (e.g. an image name).")
-    def name(self) -> str:
-        return self.event.name
-
-    @strawberry.field(description="Instances before this snapshot (0 when it started).")
-    def from_instances(self) -> int:
-        return self.event.from_instances
-
-    @strawberry.field(description="Instances at this snapshot (0 when it stopped).")
-    def to_instances(self) -> int:
-        return self.event.to_instances
+    @classmethod
+    def of(cls, event: views.Event, org: str, environment: str) -> Event:
+        return cls(
+            org=org,
+            environment=environment,
+            event=event,
+            type=EventType(event.type.value),
+            description=event.description,
+            fingerprint=event.fingerprint,
+            name=event.name,
+            from_instances=event.from_instances,
+            to_instances=event.to_instances,
+        )
 
     @strawberry.field(
         description="Every artifact reported with this fingerprint (its provenance), ordered by flow name; empty when "
