@@ -64,7 +64,7 @@ def _page_args(kind: str, field: SelectedField) -> PageArgs:
         value = arguments.get(name)
         if value is not None and not isinstance(value, str):
             raise TracegraphError(f"{name} is not a string")
-        return value.strip('"') if isinstance(value, str) else None
+        return value
 
     return page_args(kind, first=number("first"), after=text("after"), last=number("last"), before=text("before"))
 
