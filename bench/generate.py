@@ -12,6 +12,11 @@ same artifacts run in both. Each service belongs to one of `flows` flows, each f
 a linear run with a merge every tenth commit. Artifacts are built from every `stride`-th commit of their flow, so the
 commits in between were never built: the where-is-commit query asks for one of those. Artifacts that never run
 (`artifacts` above what the snapshots need) are old builds at the start of their flow's history.
+
+One more environment, the fleet, runs `fleet_running` artifacts of its own (10,000 at the medium and reference
+sizes) for `fleet_snapshots` snapshots only: it is there to read one page of a very large running set, and reporting
+10,000 items thousands of times would only lengthen the load. It comes last, so the other environments keep their
+positions.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ MERGE_EVERY = 10
 MERGE_REACH = 5
 DEPLOY_EVERY = 5  # a deployment is reported for the artifacts starting in every fifth snapshot
 ATTEST_EVERY = 10  # every tenth artifact carries a test attestation
+FLEET = "fleet"
 
 
 @dataclass(frozen=True)
@@ -64,15 +70,18 @@ class Size:
     artifacts: int  # at least; more when the snapshots need more
     checkpoints: tuple[int, ...]  # snapshots per environment at which the growth sweep measures
     repeats: int  # timed runs per operation
+    fleet_running: int  # artifacts running in the fleet environment
+    fleet_snapshots: int  # snapshots of the fleet environment
+    load_seconds: float  # how long each closed-loop load (one concurrency level) runs
 
 
 SIZES: dict[str, Size] = {
     size.name: size
     for size in (
-        Size("smoke", 3, 20, 1, 40, 10, 3, 1_200, 300, (5, 20), 5),
-        Size("small", 10, 100, 2, 800, 50, 20, 30_000, 10_000, (10, 100), 30),
-        Size("medium", 10, 1_000, 2, 800, 50, 20, 300_000, 100_000, (100, 1_000), 40),
-        Size("reference", 10, 10_000, 2, 800, 50, 20, 300_000, 100_000, (100, 1_000, 10_000), 40),
+        Size("smoke", 3, 20, 1, 40, 10, 3, 1_200, 300, (5, 20), 5, 150, 3, 0.5),
+        Size("small", 10, 100, 2, 800, 50, 20, 30_000, 10_000, (10, 100), 30, 2_000, 5, 5),
+        Size("medium", 10, 1_000, 2, 800, 50, 20, 300_000, 100_000, (100, 1_000), 40, 10_000, 10, 6),
+        Size("reference", 10, 10_000, 2, 800, 50, 20, 300_000, 100_000, (100, 1_000, 10_000), 40, 10_000, 10, 6),
     )
 }
 
@@ -111,6 +120,7 @@ class Dataset:
     slots: list[list[Slot]] = field(default_factory=list)  # per environment
     offsets: list[list[int]] = field(default_factory=list)  # per environment, per slot
     periods: list[int] = field(default_factory=list)
+    snapshot_counts: list[int] = field(default_factory=list)  # per environment: how many snapshots it reports
     artifacts: dict[tuple[str, int, int], Built] = field(default_factory=dict)
     by_flow: list[list[Built]] = field(default_factory=list)
     commits_per_flow: int = 0
@@ -146,15 +156,18 @@ class Dataset:
                     for number in range(size.small_running)
                 ]
                 offsets = [slot.number for slot in slots]
-            self.environments.append(name)
-            self.large.append(is_large)
-            self.slots.append(slots)
-            self.offsets.append(offsets)
-            self.periods.append(period)
-        for env in range(size.environments):
+            self._add_environment(name, is_large, slots, offsets, period, size.snapshots)
+        # The fleet: like a large environment (two slots change per report), with services of its own.
+        fleet_period = max(1, size.fleet_running // 2)
+        fleet_slots = [
+            Slot(f"fleet-svc-{number:05d}", number % size.flows, "F", number) for number in range(size.fleet_running)
+        ]
+        fleet_offsets = [(slot.number // 2) % fleet_period for slot in fleet_slots]
+        self._add_environment(FLEET, True, fleet_slots, fleet_offsets, fleet_period, size.fleet_snapshots)
+        for env in range(len(self.environments)):
             period = self.periods[env]
             for slot, offset in zip(self.slots[env], self.offsets[env], strict=True):
-                for version in range((1 + offset) // period, (size.snapshots + offset) // period + 1):
+                for version in range((1 + offset) // period, (self.snapshot_counts[env] + offset) // period + 1):
                     key = (slot.group, slot.number, version)
                     birth = max(1, version * period - offset)
                     known = self.artifacts.get(key)
@@ -175,6 +188,21 @@ class Dataset:
             for rank, built in enumerate(builds):
                 built.position = min(int((rank + 1) * stride) - 1, self.commits_per_flow - 1)
                 built.fingerprint = _hex("fingerprint", *built.key)
+
+    def _add_environment(
+        self, name: str, large: bool, slots: list[Slot], offsets: list[int], period: int, snapshots: int
+    ) -> None:
+        self.environments.append(name)
+        self.large.append(large)
+        self.slots.append(slots)
+        self.offsets.append(offsets)
+        self.periods.append(period)
+        self.snapshot_counts.append(snapshots)
+
+    @property
+    def fleet(self) -> int:
+        """The fleet environment's position."""
+        return len(self.environments) - 1
 
     # --- names and values ---
 
@@ -295,11 +323,11 @@ class Dataset:
 
     def deployments(self) -> list[DeploymentInput]:
         found: list[tuple[int, int, DeploymentInput]] = []
-        for env in range(self.size.environments):
+        for env in range(len(self.environments)):
             period = self.periods[env]
             for slot, offset in enumerate(self.offsets[env]):
                 # Slot `slot` starts version v at snapshot v * period - offset.
-                for version in range((1 + offset) // period + 1, (self.size.snapshots + offset) // period + 1):
+                for version in range((1 + offset) // period + 1, (self.snapshot_counts[env] + offset) // period + 1):
                     start = version * period - offset
                     if start % DEPLOY_EVERY:
                         continue
@@ -331,8 +359,10 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         return {
-            "environments": self.size.environments,
+            "environments": len(self.environments),
             "snapshots_per_environment": self.size.snapshots,
+            "fleet_running": self.size.fleet_running,
+            "fleet_snapshots": self.size.fleet_snapshots,
             "artifacts": len(self.artifacts),
             "running_artifacts_ever": sum(1 for key in self.artifacts if key[0] != "old"),
             "commits": self.commits_per_flow * self.size.flows,
@@ -407,14 +437,15 @@ async def load_snapshots(store: GraphStore, data: Dataset, first: int, last: int
     streams running concurrently as independent reporters would."""
 
     async def stream(env: int) -> int:
-        for snapshot in range(first, last + 1):
+        stop = min(last, data.snapshot_counts[env])
+        for snapshot in range(first, stop + 1):
             answer = await store.report_snapshot(data.snapshot(env, snapshot))
             if not answer.changed and snapshot > 1:
                 raise AssertionError(f"{data.environments[env]} #{snapshot}: the report changed nothing")
-        return last - first + 1
+        return max(0, stop - first + 1)
 
     started = time.perf_counter()
-    counts = await asyncio.gather(*(stream(env) for env in range(data.size.environments)))
+    counts = await asyncio.gather(*(stream(env) for env in range(len(data.environments))))
     return Phase(f"snapshots {first}..{last}", sum(counts), time.perf_counter() - started, sum(counts))
 
 

@@ -1,11 +1,27 @@
 """The GraphQL documents the harness sends: the API issue's `Incident` and `Where` queries verbatim, and one per
-other operation of DESIGN.md's table, each asking for what a screen showing it would."""
+other operation, each asking for what a screen showing it would. `Incident` also serves the older snapshot and the
+10,000-artifact one; `RUNNING_PAGE` lists a whole running set page by page."""
 
 from __future__ import annotations
 
 # The public contract queries, verbatim from the API issue; the API tests own them.
 from tests.api.test_contract_queries import INCIDENT as INCIDENT
 from tests.api.test_contract_queries import WHERE as WHERE
+
+# One page of a snapshot's running set, after a cursor: a client listing the whole set asks it page after page.
+RUNNING_PAGE = """
+query Running($org: String!, $env: String!, $index: Int!, $after: String) {
+  environment(org: $org, name: $env) {
+    snapshot(index: $index) {
+      running(first: 100, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { fingerprint name instances artifacts { flow { name } commit { sha } } }
+      }
+    }
+  }
+}
+"""
 
 LOG_PAGE = """
 query Log($org: String!, $env: String!) {

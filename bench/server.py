@@ -1,9 +1,15 @@
 """The service under uvicorn for the harness: the real app, plus a response header counting store round trips.
 
-    python -m bench.server --port 8765 --data-dir DIR | --neo4j-uri bolt://...
+    python -m bench.server --port 8765 --data-dir DIR | --neo4j-uri bolt://... [--workers 2]
 
-`x-store-round-trips` is how many store calls the request made (the harness sends one request at a time, so the
-store's counter before and after the request is exact).
+`x-store-round-trips` is how many store calls the request made (exact when one request runs at a time, as in the
+harness's sequential timings; under load it counts whatever ran meanwhile in that process).
+
+With `--workers N` uvicorn runs N spawned processes, each building its app from an import string (`counting_app`,
+a factory reading the `TRACEGRAPH_*` variables), as `tracegraph serve --workers N` does. That path loses
+TCP_NODELAY (uvicorn binds the shared listener with `proto` 0, accepted sockets inherit it, and asyncio enables
+TCP_NODELAY only for `proto == IPPROTO_TCP`: Kludex/uvicorn#3149), so a response written in two parts waits for the
+client's delayed ACK, ~40 ms. `--tcp-nodelay` binds the listener itself with IPPROTO_TCP to measure the difference.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import socket
 from pathlib import Path
 
 import uvicorn
@@ -19,9 +27,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tracegraph.app import create_app
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
-from tracegraph.settings import Settings
+from tracegraph.settings import Settings, settings_environment
 
 ROUND_TRIPS_HEADER = "x-store-round-trips"
+APP_FACTORY = "bench.server:counting_app"
 
 
 class RoundTripHeader:
@@ -45,6 +54,12 @@ class RoundTripHeader:
         await self.app(scope, receive, counting_send)
 
 
+def counting_app() -> ASGIApp:
+    """A worker's app: settings from the environment, the store opened in the app's lifespan."""
+    app = create_app(Settings())
+    return RoundTripHeader(app, app.state.store)
+
+
 async def serve(settings: Settings, port: int) -> None:
     store = open_store(settings)
     await store.start()
@@ -61,9 +76,34 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--neo4j-uri")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--tcp-nodelay", action="store_true", help="with --workers: bind the listener with IPPROTO_TCP")
     options = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = Settings(data_dir=options.data_dir or Path("."), neo4j_uri=options.neo4j_uri)
+    if options.workers > 1:
+        os.environ.update(settings_environment(settings))
+        if not options.tcp_nodelay:
+            uvicorn.run(
+                APP_FACTORY,
+                factory=True,
+                workers=options.workers,
+                host="127.0.0.1",
+                port=options.port,
+                log_level="warning",
+            )
+            return
+        from uvicorn.supervisors import Multiprocess
+
+        config = uvicorn.Config(
+            APP_FACTORY, factory=True, workers=options.workers, host="127.0.0.1", port=options.port, log_level="warning"
+        )
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", options.port))
+        listener.set_inheritable(True)
+        Multiprocess(config, sockets=[listener]).run()
+        return
     asyncio.run(serve(settings, options.port))
 
 
