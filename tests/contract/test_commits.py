@@ -42,13 +42,7 @@ async def test_commit_prefixes(store: GraphStore) -> None:
     await history(store, GRAPH)
     assert (await store.commit(ORG, sha("f1")[:5])).sha == sha("f1")
     assert (await store.commit(ORG, sha("f1")[:7].upper().lower())).sha == sha("f1")
-    seen: dict[str, str] = {}
-    for number in range(100_000):
-        label = f"s{number}"
-        if sha(label)[:5] in seen:
-            pair = (seen[sha(label)[:5]], label)
-            break
-        seen[sha(label)[:5]] = label
+    pair = labels_sharing_a_prefix()
     await history(store, {pair[0]: [], pair[1]: []})
     with pytest.raises(InvalidInput) as error:
         await store.commit(ORG, sha(pair[0])[:5])
@@ -150,13 +144,7 @@ async def test_many_prefixes_in_one_read(store: GraphStore) -> None:
     await topology(store)
     await history(store, GRAPH)
     await build(store, "web", "w1", commit="lonely")
-    seen: dict[str, str] = {}
-    for number in range(100_000):  # two commits sharing a 5-character prefix
-        label = f"s{number}"
-        if sha(label)[:5] in seen:
-            pair = (seen[sha(label)[:5]], label)
-            break
-        seen[sha(label)[:5]] = label
+    pair = labels_sharing_a_prefix()
     await history(store, {pair[0]: [], pair[1]: []})
     asked = [sha("c1")[:7], sha("lonely")[:9], "fffff0000", sha(pair[0])[:5], sha("c1")[:7]]
     found = await store.commits(ORG, asked)
@@ -172,3 +160,14 @@ async def test_many_prefixes_in_one_read(store: GraphStore) -> None:
     assert all(isinstance(item, Commit | TracegraphError) for item in found.values())
     with pytest.raises(NotFound):
         await store.commits("nobody", asked)
+
+
+def labels_sharing_a_prefix() -> tuple[str, str]:
+    """Two commit labels whose shas share their first 5 characters."""
+    seen: dict[str, str] = {}
+    for number in range(100_000):
+        label = f"s{number}"
+        if sha(label)[:5] in seen:
+            return seen[sha(label)[:5]], label
+        seen[sha(label)[:5]] = label
+    raise AssertionError("no two shas share a 5-character prefix")

@@ -221,3 +221,19 @@ def events(
         for shape in shapes
         if flow is None or any(item.artifact.flow == flow for item in known.get(shape.fingerprint, ()))
     )
+
+
+def running_items(
+    rows: Iterable[tuple[str, str, int, int]], known: Mapping[str, tuple[Provenance, ...]]
+) -> tuple[RunningArtifact, ...]:
+    """Running items from (name, fingerprint, instances, since_index) rows, with what is known of their builds."""
+    return tuple(
+        RunningArtifact(
+            fingerprint=fingerprint,
+            name=name,
+            instances=instances,
+            since_index=since,
+            artifacts=known.get(fingerprint, ()),
+        )
+        for name, fingerprint, instances, since in rows
+    )

@@ -411,16 +411,7 @@ def running_window(
     if window.backward:
         found.reverse()
     known = provenance(connection, env.org, {row[0] for row in found}) if with_provenance else {}
-    return tuple(
-        RunningArtifact(
-            fingerprint=fingerprint,
-            name=name,
-            instances=instances,
-            since_index=since,
-            artifacts=known.get(fingerprint, ()),
-        )
-        for fingerprint, name, instances, since in found
-    )
+    return assembly.running_items(((name, fp, instances, since) for fp, name, instances, since in found), known)
 
 
 def snapshot_detail(

@@ -281,16 +281,7 @@ async def snapshot_detail(
         parts=parts,
         events=assembly.events(changes, known, deployed),
         events_total=len(shapes),
-        running=tuple(
-            RunningArtifact(
-                fingerprint=fingerprint,
-                name=name,
-                instances=instances,
-                since_index=since,
-                artifacts=known.get(fingerprint, ()),
-            )
-            for name, fingerprint, instances, since in window
-        ),
+        running=assembly.running_items(window, known),
         running_total=len(runs),
         compliant=compliant,
     )
