@@ -26,6 +26,10 @@ SEARCH_MATCHES = 20  # tracegraph/graph/rules.py MAX_SEARCH_MATCHES
 TIMEOUT_S = 60.0  # a floor query that runs longer has a plan problem: fail rather than stall the run
 
 # --- SQL (embedded store) -----------------------------------------------------------------------------------------
+#
+# CROSS JOIN fixes the join order where SQLite, without statistics, would scan a whole table and probe the small
+# side (it did for the log page's changing Runs, the search's Runs and `Where`'s artifacts at the reference size:
+# 5.5, 14 and 320 ms instead of 0.5, 0.01 and ~4).
 
 # The running set of snapshot :index: open Runs opened by then, plus Runs closed after it. Both parts seek
 # runs_closing; at the latest snapshot the second part is empty.
@@ -115,11 +119,11 @@ page AS MATERIALIZED (
 shown AS (SELECT idx FROM page ORDER BY idx DESC LIMIT :limit),
 changing AS (
     SELECT r.from_index AS idx, r.fingerprint, r.name, r.instances, 1 AS opened
-    FROM shown AS p JOIN runs AS r INDEXED BY runs_opening
+    FROM shown AS p CROSS JOIN runs AS r INDEXED BY runs_opening
     ON r.org = :org AND r.environment = :env AND r.from_index = p.idx
     UNION ALL
     SELECT r.to_index, r.fingerprint, r.name, r.instances, 0
-    FROM shown AS p JOIN runs AS r INDEXED BY runs_closing
+    FROM shown AS p CROSS JOIN runs AS r INDEXED BY runs_closing
     ON r.org = :org AND r.environment = :env AND r.to_index = p.idx
 ),
 events AS (
@@ -160,9 +164,10 @@ SELECT 0 AS kind, sha, NULL, NULL, NULL, NULL FROM commits WHERE org = :org AND 
 UNION ALL
 SELECT 1, r.environment, e.latest_index, a.name, a.fingerprint, a.git_commit
 FROM descendants AS d
-JOIN artifacts AS a INDEXED BY artifacts_by_commit ON a.org = :org AND a.git_commit = d.sha
-JOIN runs AS r INDEXED BY runs_by_fingerprint ON r.org = :org AND r.fingerprint = a.fingerprint AND r.to_index IS NULL
-JOIN environments AS e ON e.org = :org AND e.name = r.environment
+CROSS JOIN artifacts AS a INDEXED BY artifacts_by_commit ON a.org = :org AND a.git_commit = d.sha
+CROSS JOIN runs AS r INDEXED BY runs_by_fingerprint
+ON r.org = :org AND r.fingerprint = a.fingerprint AND r.to_index IS NULL
+CROSS JOIN environments AS e ON e.org = :org AND e.name = r.environment
 """
 
 # Commits (reported, or known from a build) and fingerprints starting with :prefix, 20 of each, with the builds
@@ -185,10 +190,10 @@ FROM shas AS s LEFT JOIN commits AS c ON c.org = :org AND c.sha = s.sha
 UNION ALL
 SELECT 1, f.fingerprint, a.flow, a.name, a.git_commit, NULL, NULL
 FROM prints AS f
-JOIN artifacts AS a INDEXED BY artifacts_by_fingerprint ON a.org = :org AND a.fingerprint = f.fingerprint
+CROSS JOIN artifacts AS a INDEXED BY artifacts_by_fingerprint ON a.org = :org AND a.fingerprint = f.fingerprint
 UNION ALL
 SELECT 2, f.fingerprint, r.environment, r.name, r.instances, r.from_index, r.to_index
-FROM prints AS f JOIN runs AS r INDEXED BY runs_by_fingerprint ON r.org = :org AND r.fingerprint = f.fingerprint
+FROM prints AS f CROSS JOIN runs AS r INDEXED BY runs_by_fingerprint ON r.org = :org AND r.fingerprint = f.fingerprint
 ORDER BY 1, 2, 3, 6
 """
 

@@ -126,12 +126,26 @@ def summarize(root: Frame | None) -> dict[str, Any]:
             functions[name] += own
             buckets[bucket(frame)] += own
     total = root.time
+    # The store calls' whole time (outermost frames of the store class), the rest being HTTP, GraphQL and the client.
+    in_store = 0.0
+    stack = [root]
+    while stack:
+        frame = stack.pop()
+        if frame.class_name in ("EmbeddedStore", "Neo4jStore"):
+            in_store += frame.time
+            continue
+        stack.extend(child for child in frame.children if not child.is_synthetic)
 
     def share(items: dict[str, float], count: int) -> list[tuple[str, float]]:
         ranked = sorted(items.items(), key=lambda item: -item[1])[:count]
         return [(name, round(100 * value / total, 1)) for name, value in ranked]
 
-    return {"total_s": round(total, 4), "functions": share(functions, TOP_FUNCTIONS), "buckets": share(buckets, 12)}
+    return {
+        "total_s": round(total, 4),
+        "store_share": round(100 * in_store / total, 1),
+        "functions": share(functions, TOP_FUNCTIONS),
+        "buckets": share(buckets, 12),
+    }
 
 
 async def profile_operations(bench: Bench, reader: str, writer: str, results: Path) -> dict[str, Any]:

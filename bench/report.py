@@ -241,7 +241,8 @@ def profiles(backend: Json) -> list[str]:
             if collector
             else ""
         )
-        lines += [f"* **{operation}** (`{profile['file']}`): {buckets}. Top self time: {functions}.{pauses}"]
+        store = f"inside the store calls {profile['store_share']}%; " if "store_share" in profile else ""
+        lines += [f"* **{operation}** (`{profile['file']}`): {store}{buckets}. Top self time: {functions}.{pauses}"]
     return lines
 
 
@@ -252,7 +253,8 @@ def markdown(results: Json) -> str:
         f"# tracegraph benchmarks: {results['size']} ({results['started']})",
         "",
         f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB; Python {machine['python']}, "
-        f"SQLite {machine['sqlite']}; load average at start {machine.get('load_average')}.",
+        f"SQLite {machine['sqlite']}; load average at start {machine.get('load_average')}; app at "
+        f"{machine.get('app', 'unknown')}.",
         "",
         "Medians in ms through GraphQL over HTTP (uvicorn, its own process; one keep-alive connection). raw: the "
         "store calls the resolvers make; floor: one SQL/Cypher query answering the same data (bench/floor.py); "
@@ -280,3 +282,67 @@ def markdown(results: Json) -> str:
         if backend.get("profiles"):
             lines += ["### Profiles (self time, % of the profiled requests)", "", *profiles(backend), ""]
     return "\n".join(lines)
+
+
+# --- several runs side by side ------------------------------------------------------------------------------------
+
+
+def _backend_runs(paths: Sequence[str], backend: str) -> list[Json]:
+    import json
+    from pathlib import Path
+
+    found = []
+    for path in paths:
+        results = json.loads(Path(path).read_text())
+        found += [item for item in results["backends"] if item["backend"] == backend]
+    return found
+
+
+def compared(paths: Sequence[str]) -> str:
+    """Medians of the same size from several runs side by side (`run 1 / run 2 / ...`), per backend: GraphQL, floor,
+    GraphQL / floor, and requests/s at 8 clients."""
+    lines: list[str] = []
+    for backend in ("embedded", "neo4j"):
+        runs = _backend_runs(paths, backend)
+        if not runs:
+            continue
+        lines += [
+            f"### {backend}: {len(runs)} runs",
+            "",
+            "| operation | target | GraphQL median | raw | floor | GraphQL / floor | 1 client p50 | 8 clients req/s |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for operation, label in LABELS.items():
+            measured = [run["operations"].get(operation) for run in runs]
+            if not all(measured):
+                continue
+            target = target_of(operation, backend)
+
+            def joined(values: Sequence[Any]) -> str:
+                return " / ".join("-" if value is None else f"{value:.1f}" for value in values)
+
+            graphql = [m["graphql"]["median_ms"] for m in measured]
+            met = (
+                "" if target is None else " ✅" if max(graphql) < target else " ❌" if min(graphql) >= target else " ±"
+            )
+            loads = [((run.get("load") or {}).get("by_workers") or {}).get("1", {}).get(operation, {}) for run in runs]
+            lines.append(
+                f"| {label} | {'-' if target is None else f'< {target:g}'} | {joined(graphql)}{met} | "
+                f"{joined([m['raw']['median_ms'] for m in measured])} | "
+                f"{joined([m['floor']['median_ms'] if 'floor' in m else None for m in measured])} | "
+                f"{joined([m.get('floor_ratio') for m in measured])} | "
+                f"{joined([level.get('1', {}).get('p50_ms') for level in loads])} | "
+                f"{joined([level.get('8', {}).get('requests_per_second') for level in loads])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    import sys
+
+    print(compared(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

@@ -613,8 +613,21 @@ def machine() -> Json:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "load_average": os.getloadavg(),
+        "app": app_version(),
         "neo4j_java_opts": os.environ.get("NEO4J_TEST_JAVA_OPTS", "-Xms1g -Xmx4g"),
     }
+
+
+def app_version() -> str:
+    """The commit measured, and whether tracegraph/ differs from it (engineers commit while a run goes on)."""
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        git = ["git", "-C", str(ROOT)]
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)  # noqa: S603
+        changed = subprocess.run(  # noqa: S603 - git with fixed arguments
+            [*git, "status", "--porcelain", "--", "tracegraph"], capture_output=True, text=True, check=True
+        )
+        return commit.stdout.strip() + (" with local changes to tracegraph/" if changed.stdout.strip() else "")
+    return "unknown"
 
 
 def save(results: Json, out: Path) -> list[Path]:
