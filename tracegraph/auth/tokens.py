@@ -18,7 +18,9 @@ def new_secret() -> str:
 
 
 def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    # "surrogatepass": a presented secret holding a lone surrogate (possible in a JSON string) hashes to something no
+    # token has, rather than raising UnicodeEncodeError; every issued secret is ASCII, so its hash is unchanged.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def bearer_token(authorization: str | None) -> str | None:

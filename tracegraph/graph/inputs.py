@@ -22,6 +22,7 @@ from pydantic import (
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import (
+    ExpiryTime,
     Fingerprint,
     Instances,
     Label,
@@ -129,6 +130,17 @@ class CommitsInput(Input):
     provider: Label | None = None
     commits: list[CommitInput] = Field(min_length=1, max_length=MAX_COMMITS_PER_BATCH)
 
+    @field_validator("commits")
+    @classmethod
+    def _unique_shas(cls, commits: list[CommitInput]) -> list[CommitInput]:
+        # Two reports of one commit in a batch may disagree (parents, message): which one wins would be an accident.
+        first: dict[str, int] = {}
+        for position, commit in enumerate(commits):
+            if commit.sha in first:
+                raise ValueError(f"sha {commit.sha} appears twice (items {first[commit.sha]} and {position})")
+            first[commit.sha] = position
+        return commits
+
 
 class DeploymentInput(Input):
     org: Name
@@ -187,18 +199,21 @@ class AttestationInput(Input):
             text = json.dumps(data, default=str, allow_nan=False)
         except ValueError:
             raise ValueError("must be JSON: NaN and Infinity are not numbers there") from None
+        except RecursionError:
+            raise ValueError("must be JSON nested less deeply") from None
         if len(text) > MAX_ATTESTATION_DATA_BYTES:
             raise ValueError(f"must serialise to at most {MAX_ATTESTATION_DATA_BYTES} bytes of JSON")
         return data
 
 
 class TokenInput(Input):
-    """A new API token of `org`; the store keeps `secret_hash`, never the secret."""
+    """A new API token of `org`; the store keeps `secret_hash`, never the secret. `expires_at`, when given, is in
+    the future."""
 
     org: Name
     role: Role
     name: Label = "token"
-    expires_at: Timestamp | None = None
+    expires_at: ExpiryTime | None = None
     secret_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 

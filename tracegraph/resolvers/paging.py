@@ -2,25 +2,25 @@
 
 A cursor is an opaque, URL-safe token naming the *key* of the last item seen (e.g. a snapshot index, or an observed
 name and fingerprint), never an offset: a deep page costs the same as the first one, and items added meanwhile do not
-shift the pages. `first` defaults to 15 and may not exceed 100 (as in GitHub's API).
+shift the pages. `first` defaults to 15 and may not exceed 100 (as in GitHub's API). Cursors are written and
+checked in `tracegraph.resolvers.cursors`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.selectors import MAX_PAGE
+from tracegraph.resolvers.cursors import CURSOR_RULE, Key, decode_cursor, encode_cursor
+
+__all__ = ["DEFAULT_PAGE", "Page", "PageArgs", "decode_cursor", "encode_cursor", "page_args", "page_sequence"]
 
 DEFAULT_PAGE = 15
 T = TypeVar("T")
-Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +38,6 @@ class Page(Generic[T]):
     has_next: bool
     has_previous: bool
     total: int | None
-
-
-def encode_cursor(kind: str, key: Key) -> str:
-    raw = json.dumps([kind, *key], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(kind: str, cursor: str, *, field: str) -> Key:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidInput(field, "is not a cursor returned by this connection") from None
-    if not isinstance(value, list) or not value or value[0] != kind:
-        raise InvalidInput(field, "is not a cursor returned by this connection")
-    return tuple(value[1:])
 
 
 def page_args(
@@ -91,7 +75,7 @@ def page_sequence(kind: str, items: Sequence[T], key: Callable[[T], Key], args: 
     finds the cursor by binary search, so it does not depend on how deep the page is."""
     keys = [key(item) for item in items]
     if args.cursor is not None and keys and [type(part) for part in args.cursor] != [type(part) for part in keys[0]]:
-        raise InvalidInput("after" if args.forward else "before", "is not a cursor returned by this connection")
+        raise InvalidInput("after" if args.forward else "before", f"must be {CURSOR_RULE}")
     if args.forward:
         start = bisect_right(keys, args.cursor) if args.cursor is not None else 0
         stop = min(start + args.size, len(items))

@@ -14,7 +14,8 @@ ItemT = TypeVar("ItemT")
 
 PAGING_RULE = (
     "Paging: `first` (default 15, at most 100) with `after`, or `last` (at most 100) with `before`; cursors are "
-    "opaque keyset tokens taken from `edges.cursor` or `pageInfo`."
+    "opaque keyset tokens taken from `edges.cursor` or `pageInfo` and passed back unchanged; any other value is "
+    "refused (BAD_USER_INPUT naming the argument)."
 )
 
 

@@ -11,16 +11,25 @@ import strawberry
 from strawberry.scalars import JSON
 
 from tracegraph.graph.inputs import MAX_ATTESTATION_DATA_BYTES, MAX_COMMITS_PER_BATCH, MAX_PARENTS, MAX_RUNNING
-from tracegraph.graph.rules import FINGERPRINT_RULE, NAME_RULE, SHA_RULE
+from tracegraph.graph.rules import (
+    FINGERPRINT_RULE,
+    LABEL_RULE,
+    NAME_RULE,
+    OBSERVED_NAME_RULE,
+    SHA_RULE,
+    TEXT_RULE,
+    URL_RULE,
+)
 from tracegraph.schema.enums import EnvironmentType
 
 NAME = f"{NAME_RULE[0].upper()}{NAME_RULE[1:]}."
 FINGERPRINT = f"The artifact's SHA-256 fingerprint: {FINGERPRINT_RULE.removeprefix('a SHA-256 fingerprint: ')}."
 SHA = f"{SHA_RULE[0].upper()}{SHA_RULE[1:]}."
-TEXT = "Free text, at most 10,000 characters."
-URL = "An http or https URL, at most 2,048 characters."
+TEXT = f"Free text, {TEXT_RULE}."
+URL = f"{URL_RULE[0].upper()}{URL_RULE[1:]}."
 TIME = "ISO 8601 with a time zone, e.g. 2022-09-06T14:52:28Z."
-LABEL = "1-200 printable characters."
+LABEL = f"{LABEL_RULE}."
+OBSERVED_NAME = f"{OBSERVED_NAME_RULE}."
 
 
 def field(description: str, default: Any = None) -> Any:
@@ -67,7 +76,7 @@ class ReportArtifactInput:
     org: str = strawberry.field(description="The org.")
     flow: str = strawberry.field(description="The flow, which must exist.")
     fingerprint: str = strawberry.field(description=FINGERPRINT)
-    name: str = strawberry.field(description="The artifact's name, e.g. an image name; 1-512 printable characters.")
+    name: str = strawberry.field(description=f"The artifact's name, e.g. an image name; {OBSERVED_NAME}")
     git_commit: str | None = field(f"The commit it was built from. {SHA}")
     commit_url: str | None = field(f"A link to that commit. {URL}")
     build_url: str | None = field(f"A link to the CI build. {URL}")
@@ -101,7 +110,7 @@ class ReportDeploymentInput:
 @strawberry.input(description="One fingerprint running in an environment.")
 class RunningArtifactInput:
     fingerprint: str = strawberry.field(description=FINGERPRINT)
-    name: str = strawberry.field(description="The name observed in the environment; 1-512 printable characters.")
+    name: str = strawberry.field(description=f"The name observed in the environment; {OBSERVED_NAME}")
     instances: int = field("How many instances run: 1 to 1,000,000.", 1)
 
 

@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 import strawberry
 
 from tracegraph.errors import InvalidInput
+from tracegraph.resolvers.cursors import ID_RULE, decode_id, encode_id
 
-ID_RULE = "a global id taken from an object's `id` field"
+__all__ = ["ID_RULE", "Node", "decode_id", "encode_id", "split_key"]
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id; fetch it again with `node(id:)`.")
@@ -22,21 +20,6 @@ class Node:
 
     def node_key(self) -> str:
         raise NotImplementedError
-
-
-def encode_id(type_name: str, key: str) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
-
-
-def decode_id(value: str) -> tuple[str, str]:
-    try:
-        text = base64.urlsafe_b64decode((value + "=" * (-len(value) % 4)).encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidInput("id", f"must be {ID_RULE}") from None
-    type_name, separator, key = text.partition(":")
-    if not separator or not key:
-        raise InvalidInput("id", f"must be {ID_RULE}")
-    return type_name, key
 
 
 def split_key(key: str, parts: int) -> list[str]:
