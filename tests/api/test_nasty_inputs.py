@@ -11,6 +11,7 @@ import pytest
 
 from tests.api.conftest import Api
 from tests.contract.scenario import ORG, build, fp, report, topology
+from tracegraph.errors import NotFound
 from tracegraph.graph.store import GraphStore
 
 READS = [
@@ -67,3 +68,67 @@ async def test_attestation_data_must_be_json(api: Api, store: GraphStore) -> Non
     error = response.json()["errors"][0]
     assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "input.data")
     assert (await store.artifact(ORG, "web", fp("web-1"))).attestations == ()
+
+
+CREATE_TOKEN = "mutation($input: CreateTokenInput!) { createToken(input: $input) { secret } }"
+REPORT_COMMITS = "mutation($input: ReportCommitsInput!) { reportCommits(input: $input) { received created } }"
+REPO = "https://github.com/acme/shop"
+
+
+@pytest.mark.parametrize("expires_at", ["2000-01-01T00:00:00Z", "1970-01-01T00:00:00+00:00"])
+async def test_a_token_cannot_be_issued_already_expired(api: Api, store: GraphStore, expires_at: str) -> None:
+    await api.bootstrap(ORG)
+    before = len(await store.list_tokens(ORG))
+    error = await api.error(CREATE_TOKEN, {"input": {"org": ORG, "role": "READER", "expiresAt": expires_at}})
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "input.expiresAt")
+    assert "future" in error["message"]
+    assert len(await store.list_tokens(ORG)) == before
+
+
+@pytest.mark.parametrize(
+    ("commit", "field"),
+    [
+        ({"author": "Ada\nLovelace"}, "input.commits.0.author"),
+        ({"author": "Ada\tLovelace"}, "input.commits.0.author"),
+        ({"branch": "main\x85x"}, "input.commits.0.branch"),
+        ({"branch": "main\u2028x"}, "input.commits.0.branch"),
+        ({"authorEmail": "a\u200b@x.org"}, "input.commits.0.authorEmail"),
+        ({"branch": "\u202eniam"}, "input.commits.0.branch"),
+        ({"message": "subject\x00body"}, "input.commits.0.message"),
+        ({"url": "https://"}, "input.commits.0.url"),
+        ({"author": ""}, "input.commits.0.author"),
+        ({"author": "x" * 10_000_000}, "input.commits.0.author"),  # 10 MB: under the request limit, over the rule
+        ({"message": "x" * 10_001}, "input.commits.0.message"),
+    ],
+)
+async def test_labels_are_one_printable_line(api: Api, store: GraphStore, commit: dict[str, Any], field: str) -> None:
+    await topology(store)
+    sha = "c" * 40
+    error = await api.error(
+        REPORT_COMMITS, {"input": {"org": ORG, "repoUrl": REPO, "commits": [{"sha": sha, **commit}]}}
+    )
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", field), error
+    assert len(error["message"]) < 1_000
+    with pytest.raises(NotFound):
+        await store.commit(ORG, sha)
+
+
+async def test_printable_unicode_stays_accepted(api: Api, store: GraphStore) -> None:
+    await topology(store)
+    names = ["a\u200fb \u05e9\u05dc\u05d5\u05dd", "e\u0301 🚀", "👨\u200d👩\u200d👧", "régistre/añil:ü"]
+    commits = [
+        {"sha": f"{n:040x}", "author": name, "message": f"{name}\n\n\tbody\r\n"} for n, name in enumerate(names, 1)
+    ]
+    data = await api.data(REPORT_COMMITS, {"input": {"org": ORG, "repoUrl": REPO, "commits": commits}})
+    assert data["reportCommits"]["created"] == len(names)
+    stored = await store.commit(ORG, f"{1:040x}")
+    assert (stored.author, stored.message) == (names[0], f"{names[0]}\n\n\tbody\r\n")
+
+
+async def test_a_commit_batch_names_each_sha_once(api: Api, store: GraphStore) -> None:
+    await topology(store)
+    commits = [{"sha": "c" * 40, "message": "one"}, {"sha": "C" * 40, "message": "two"}]
+    error = await api.error(REPORT_COMMITS, {"input": {"org": ORG, "repoUrl": REPO, "commits": commits}})
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("BAD_USER_INPUT", "input.commits")
+    with pytest.raises(NotFound):
+        await store.commit(ORG, "c" * 40)

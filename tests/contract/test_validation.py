@@ -14,8 +14,10 @@ from tracegraph.graph.inputs import (
     DeploymentInput,
     FlowInput,
     SnapshotInput,
+    TokenInput,
     parse,
 )
+from tracegraph.graph.rules import utc_now
 from tracegraph.graph.selectors import LogQuery
 from tracegraph.graph.store import GraphStore
 
@@ -93,6 +95,18 @@ from tracegraph.graph.store import GraphStore
         (CommitInput, {"sha": "a" * 40, "parents": ["a" * 40]}, "", "its own parent"),
         (CommitInput, {"sha": "a" * 40, "parents": ["b" * 40, "B" * 40]}, "", "must not repeat"),
         (LogQuery, {"org": ORG, "environment": "prod", "min_index": 5, "max_index": 2}, "", "min_index"),
+        (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\nb"}, "name", "one line"),
+        (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\x85b"}, "name", "U+0085"),
+        (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\u2029b"}, "name", "U+2029"),
+        (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\ud800"}, "name", "Unicode"),
+        (CommitInput, {"sha": "a" * 40, "message": "a\x1bb"}, "message", "control characters"),
+        (FlowInput, {"org": ORG, "name": "we\nb"}, "name", "1-100 characters"),
+        (
+            TokenInput,
+            {"org": ORG, "role": "reader", "expires_at": utc_now(), "secret_hash": "0" * 64},
+            "expires_at",
+            "future",
+        ),
     ],
 )
 def test_bad_input_names_the_field_and_the_rule(model: Any, data: dict[str, Any], field: str, rule: str) -> None:
