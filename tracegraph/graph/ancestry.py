@@ -15,6 +15,11 @@ Exactness: a commit is a descendant of X when X is reachable from it through PAR
 an artifact whose commit lies above the hole may descend from X through commits never seen. Such an artifact is
 neither claimed nor dropped: it is *undecided*, and the API says the answer may be incomplete.
 
+Reads are directed by the graph: one walk per commit asked about gives its descendants, and only artifacts built
+from those — or from a commit whose history is incomplete, the only others that can be undecided — are read from
+the store (`Walks.commits`), not every artifact that runs. Artifacts built from a sha the graph has never seen are
+the store's to find (it keeps them marked until their commit is reported): they are undecided unless reached.
+
 Distances are `git rev-list --count X..C`: the commits in C's history that are not in X's. When X is an ancestor of
 C that is |history(C)| - |history(X)|, each count one more walk in C, cached per version of the graph.
 """
@@ -48,6 +53,19 @@ class Reach:
     undecided: tuple[str, ...]
 
 
+# Past this many commits to read artifacts for, reading every candidate costs less than naming them all.
+DIRECTED_LIMIT = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Descent:
+    """One walk: the positions reached from `sha` (None when the graph has never seen it: only itself descends)."""
+
+    sha: str
+    start: int | None
+    reached: NDArray[np.bool_] | None
+
+
 @dataclass(eq=False)
 class CommitGraph:
     """One org's commit graph at one point of its commit sequence. Immutable once built; updates build a new one."""
@@ -59,6 +77,7 @@ class CommitGraph:
     _children: Any = field(init=False)  # CSR: parent row → child columns, plus a last row linking every hole
     _ancestors: Any = field(init=False)  # CSR: child row → parent columns
     _incomplete: NDArray[np.bool_] = field(init=False)  # history has a hole (the commit itself or an ancestor)
+    _shas: NDArray[np.object_] = field(init=False)  # position → sha, the reverse of `_index`
     _history_sizes: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,6 +110,7 @@ class CommitGraph:
         incomplete[breadth_first_order(self._children, hub, directed=True, return_predecessors=False)] = True
         self._incomplete = incomplete[:size]
         self._index = index
+        self._shas = np.array(list(index), dtype=object)  # positions were handed out in insertion order
 
     @classmethod
     def empty(cls, epoch: str) -> CommitGraph:
@@ -109,22 +129,46 @@ class CommitGraph:
         position = self._index.get(sha)
         return sha in self.parents and position is not None and not bool(self._incomplete[position])
 
-    def reach(self, sha: str, candidates: Iterable[str]) -> Reach:
-        """Which of `candidates` (commits of artifacts) are `sha` or descend from it."""
+    def descent(self, sha: str) -> Descent:
+        """One walk from `sha` down to every commit that descends from it."""
         import numpy as np
         from scipy.sparse.csgraph import breadth_first_order
 
         start = self._index.get(sha)
+        if start is None:
+            return Descent(sha=sha, start=None, reached=None)
         reached = np.zeros(self._children.shape[0], dtype=np.bool_)
-        if start is not None:
-            reached[breadth_first_order(self._children, start, directed=True, return_predecessors=False)] = True
+        reached[breadth_first_order(self._children, start, directed=True, return_predecessors=False)] = True
+        return Descent(sha=sha, start=start, reached=reached[: len(self._index)])
+
+    def walks(self, shas: Iterable[str], *, limit: int | None = None) -> Walks:
+        """The walks from each of `shas`, and the commits whose artifacts can answer for them: each of `shas`, its
+        descendants, and every commit whose history is incomplete (an artifact built from one that is not reached
+        is undecided). Past `limit` such commits (default DIRECTED_LIMIT) `commits` is None: reading every
+        candidate is then the cheaper read (the root of git/git has 85,000 descendants; a shallow import can leave
+        most commits incomplete)."""
+        descents = {sha: self.descent(sha) for sha in dict.fromkeys(shas)}
+        wanted = self._incomplete.copy()
+        for walked in descents.values():
+            if walked.reached is not None:
+                wanted |= walked.reached
+        unseen = [sha for sha, walked in descents.items() if walked.start is None]
+        if int(wanted.sum()) + len(unseen) > (DIRECTED_LIMIT if limit is None else limit):
+            return Walks(graph=self, descents=descents, commits=None)
+        return Walks(graph=self, descents=descents, commits=tuple(unseen + self._shas[wanted].tolist()))
+
+    def reach(self, sha: str, candidates: Iterable[str], walked: Descent | None = None) -> Reach:
+        """Which of `candidates` (commits of artifacts) are `sha` or descend from it (`walked`: its walk, if made)."""
+        if walked is None or walked.sha != sha:
+            walked = self.descent(sha)
+        start, reached = walked.start, walked.reached
         distances: dict[str, int] = {}
         undecided: list[str] = []
         for candidate in candidates:
             position = self._index.get(candidate)
             if candidate == sha:
                 distances[candidate] = 0
-            elif start is not None and position is not None and reached[position]:
+            elif start is not None and reached is not None and position is not None and reached[position]:
                 distances[candidate] = self._history_size(position) - self._history_size(start)
             elif position is None or self._incomplete[position]:
                 undecided.append(candidate)
@@ -158,6 +202,10 @@ class AncestryIndex:
     def current(self, org: str) -> CommitGraph:
         return self._graphs[org]
 
+    def held(self, org: str) -> CommitGraph | None:
+        """The graph held for `org`, current or not (a reader may plan with it before it knows)."""
+        return self._graphs.get(org)
+
     def update(self, org: str, epoch: str, seq: int, since: int, changes: Iterable[CommitEdges]) -> CommitGraph:
         """Apply the changes stamped in (since, seq] to the graph held at `since` (nothing held when 0)."""
         with self._lock:
@@ -179,17 +227,43 @@ class Candidate:
     commit: str
 
 
-def built_after(
-    graph: CommitGraph, sha: str, candidates: Iterable[Candidate]
-) -> tuple[dict[tuple[str, str], int], tuple[str, ...]]:
-    """The candidates built from `sha` or a descendant, with their distance, and the undecided commits."""
+Built = tuple[dict[tuple[str, str], int], tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Walks:
+    """The walks for one question about several commits, and the commits whose artifacts can answer it (None:
+    read every candidate)."""
+
+    graph: CommitGraph
+    descents: Mapping[str, Descent]
+    commits: tuple[str, ...] | None
+
+    def built_after(self, candidates: Iterable[Candidate]) -> dict[str, Built]:
+        """Per commit asked about, as `built_after`; `candidates` must hold at least those built from `commits`."""
+        by_commit = _by_commit(candidates)
+        return {
+            sha: _built(self.graph.reach(sha, by_commit, walked), by_commit) for sha, walked in self.descents.items()
+        }
+
+
+def _by_commit(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
     by_commit: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         by_commit.setdefault(candidate.commit, []).append(candidate)
-    reach = graph.reach(sha, by_commit)
+    return by_commit
+
+
+def _built(reach: Reach, by_commit: Mapping[str, list[Candidate]]) -> Built:
     built = {
         (candidate.flow, candidate.fingerprint): distance
         for commit, distance in reach.distances.items()
         for candidate in by_commit[commit]
     }
     return built, reach.undecided
+
+
+def built_after(graph: CommitGraph, sha: str, candidates: Iterable[Candidate]) -> Built:
+    """The candidates built from `sha` or a descendant, with their distance, and the undecided commits."""
+    by_commit = _by_commit(candidates)
+    return _built(graph.reach(sha, by_commit), by_commit)

@@ -102,3 +102,51 @@ def test_built_after_maps_commits_to_artifacts() -> None:
     built, undecided = built_after(graph(), "m", candidates)
     assert built == {("web", "f1"): 1, ("api", "f2"): 1}
     assert undecided == ()
+
+
+def test_descent_reaches_the_commit_and_its_descendants() -> None:
+    commits = graph()
+    walked = commits.descent("e")
+    assert walked.reached is not None
+    reached = {sha for sha in PARENTS if walked.reached[commits._index[sha]]}
+    assert reached == {c for c in PARENTS if "e" in history(PARENTS, c)} == {"e", "f", "m", "d", "o", "p"}
+    assert commits.descent("never-seen").reached is None
+
+
+def test_walks_name_the_descendants_and_every_incomplete_commit() -> None:
+    shallow = {**PARENTS, "h": None, "x": ("missing",)}  # h: a shallow boundary; x: a parent never reported
+    commits = graph(shallow)
+    walks = commits.walks(["c", "built-only", "c"])
+    assert list(walks.descents) == ["c", "built-only"]
+    assert walks.commits is not None
+    descendants = {sha for sha in shallow if "c" in history(shallow, sha)}
+    incomplete = {"h", "o", "p", "x", "missing"}
+    assert sorted(walks.commits) == sorted({"built-only"} | descendants | incomplete)
+    assert len(walks.commits) == len(set(walks.commits))
+    assert commits.walks(["c"], limit=len(descendants | incomplete) - 1).commits is None
+    assert commits.walks(["c"], limit=len(descendants | incomplete)).commits is not None
+
+
+def test_walks_answer_what_built_after_answers() -> None:
+    shallow = {**PARENTS, "h": None}
+    commits = graph(shallow)
+    candidates = [Candidate("web", f"f-{sha}", sha) for sha in [*shallow, "built-only"]]
+    walks = commits.walks(["b", "g", "built-only"])
+    assert walks.built_after(candidates) == {
+        sha: built_after(commits, sha, candidates) for sha in ("b", "g", "built-only")
+    }
+    on_g = {sha: len(history(shallow, sha) - history(shallow, "g")) for sha in ("g", "o", "p")}
+    assert walks.built_after(candidates)["g"] == (
+        {("web", f"f-{sha}"): distance for sha, distance in on_g.items()},
+        ("built-only", "h"),  # h's parents were never reported: it may descend from g
+    )
+    assert walks.built_after(candidates)["b"][1] == ("built-only", "h")  # "o" and "p" descend from b: placed
+
+
+def test_the_index_hands_out_the_graph_it_holds() -> None:
+    index = AncestryIndex()
+    assert index.held("acme") is None
+    graph_at_3 = index.update("acme", "e1", 3, 0, [CommitEdges("c", ())])
+    assert index.held("acme") is graph_at_3
+    assert index.stale_since("acme", "e1", 4) == 3  # stale, yet still held for planning a read
+    assert index.held("acme") is graph_at_3

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tracegraph.errors import Unavailable
-from tracegraph.graph.embedded.schema import DDL, MIGRATIONS, SCHEMA_VERSION
+from tracegraph.graph.embedded.schema import BACKFILLS, DDL, MIGRATIONS, SCHEMA_VERSION
 
 T = TypeVar("T")
 
@@ -36,6 +36,18 @@ def to_micros(moment: datetime) -> int:
 
 def from_micros(value: int) -> datetime:
     return _EPOCH + value * _MICROSECOND
+
+
+def _run_script(connection: sqlite3.Connection, script: str) -> None:
+    """Run `script` statement by statement inside the open transaction (`executescript` would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            connection.execute(statement)
+            statement = ""
+    if statement.strip():
+        connection.execute(statement)  # comments only, or an unfinished statement that SQLite reports
 
 
 class Database:
@@ -72,16 +84,22 @@ class Database:
                 f"{self.path} was written by a newer tracegraph (schema {found}; this one knows {SCHEMA_VERSION})"
             )
         with self._write_lock:
-            if 0 < found < SCHEMA_VERSION:
-                connection.execute("BEGIN IMMEDIATE")
-                for version in range(found, SCHEMA_VERSION):
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            connection.execute(statement)
+            # One transaction: a file is upgraded, created and backfilled completely or not at all.
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                # Read again under the lock: another process may have upgraded the file meanwhile.
+                found = connection.execute("PRAGMA user_version").fetchone()[0]
+                upgrades = range(found, SCHEMA_VERSION) if found else range(0)
+                for version in upgrades:
+                    _run_script(connection, MIGRATIONS.get(version, ""))
+                _run_script(connection, DDL)
+                for version in upgrades:
+                    _run_script(connection, BACKFILLS.get(version, ""))
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                connection.execute("COMMIT")
-            connection.executescript(DDL)
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def read_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
         connection = self._connection()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from tracegraph.errors import InvalidInput, NotFound, TracegraphError
 from tracegraph.graph import assembly
-from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
+from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
@@ -185,6 +185,17 @@ SELECT_PLACED_CANDIDATES = """
     CROSS JOIN artifacts AS a INDEXED BY artifacts_by_fingerprint ON a.org = ?1 AND a.fingerprint = r.fingerprint
     WHERE a.git_commit IS NOT NULL
 """
+# The same, directed by the commit graph: only artifacts built from the commits named (a walk's descendants and the
+# commits whose history is incomplete) or from a sha known only from builds (tracegraph/graph/ancestry.py). Each
+# commit's artifacts through artifacts_by_commit, then whether a Run of the fingerprint is open (or ever was).
+_DIRECTED_CANDIDATES = """
+    SELECT DISTINCT a.flow, a.fingerprint, a.git_commit
+    FROM (SELECT value AS sha FROM json_each(:shas) UNION SELECT sha FROM build_commits WHERE org = :org) AS c
+    CROSS JOIN artifacts AS a INDEXED BY artifacts_by_commit ON a.org = :org AND a.git_commit = c.sha
+    WHERE EXISTS (SELECT 1 FROM runs AS r INDEXED BY runs_by_fingerprint
+                  WHERE r.org = :org AND r.fingerprint = a.fingerprint"""
+SELECT_RUNNING_CANDIDATES_OF = _DIRECTED_CANDIDATES + " AND r.to_index IS NULL)"
+SELECT_PLACED_CANDIDATES_OF = _DIRECTED_CANDIDATES + ")"
 SELECT_COMMIT_SEQ = "SELECT created_at, commit_seq FROM orgs WHERE name = ?"
 SELECT_CHANGED_COMMITS = """
     SELECT c.sha, c.parents_known, (SELECT json_group_array(p.parent) FROM commit_parents AS p
@@ -640,13 +651,17 @@ def commit_placements(
         row["name"]: row["latest_index"]
         for row in connection.execute("SELECT name, latest_index FROM environments WHERE org = ?", (org,))
     }
-    candidates = [
-        Candidate(flow=flow, fingerprint=fingerprint, commit=commit)
-        for flow, fingerprint, commit in connection.execute(
-            SELECT_PLACED_CANDIDATES if include_past else SELECT_RUNNING_CANDIDATES, (org,)
+    walks = graph.walks(shas)
+    if walks.commits is None:
+        found = connection.execute(SELECT_PLACED_CANDIDATES if include_past else SELECT_RUNNING_CANDIDATES, (org,))
+    else:
+        found = connection.execute(
+            SELECT_PLACED_CANDIDATES_OF if include_past else SELECT_RUNNING_CANDIDATES_OF,
+            {"org": org, "shas": json.dumps(walks.commits)},
         )
-    ]
-    reached = {sha: built_after(graph, sha, candidates) for sha in dict.fromkeys(shas)}
+    reached = walks.built_after(
+        Candidate(flow=flow, fingerprint=fingerprint, commit=commit) for flow, fingerprint, commit in found
+    )
     fingerprints = {fingerprint for built, _ in reached.values() for _, fingerprint in built}
     where = placements(connection, org, fingerprints)
     origins = {

@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Upgrades from the schema version a file has to the next. Version 1 did not tell a root commit from one whose
 # parents were never reported: a commit with parent edges had them reported; one without is taken as unknown, so
@@ -17,6 +17,16 @@ ALTER TABLE commits ADD COLUMN parents_known INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
 UPDATE commits SET parents_known = 1
 WHERE EXISTS (SELECT 1 FROM commit_parents p WHERE p.org = commits.org AND p.child = commits.sha);
+""",
+}
+
+# Filled in after the tables of DDL exist, in the same transaction as the upgrade (`Database.create_schema`).
+# Version 3 keeps the shas known only from builds in `build_commits`.
+BACKFILLS: dict[int, str] = {
+    2: """
+INSERT OR IGNORE INTO build_commits (org, sha)
+SELECT DISTINCT a.org, a.git_commit FROM artifacts AS a
+WHERE a.git_commit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commits AS c WHERE c.org = a.org AND c.sha = a.git_commit);
 """,
 }
 
@@ -46,6 +56,13 @@ CREATE TABLE IF NOT EXISTS commit_parents (
     PRIMARY KEY (org, child, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS commit_children ON commit_parents (org, parent, child);
+-- Shas named by an artifact's `git_commit` that were never reported as commits: history the ancestry index has
+-- never seen, so an artifact built from one is undecided unless it is the commit asked about. "Where is this commit
+-- running?" reads the artifacts of these besides those of the commits the graph directs it to, instead of every
+-- running artifact. Reporting the commit deletes its row; a row outliving the artifacts naming it costs one look-up.
+CREATE TABLE IF NOT EXISTS build_commits (
+    org TEXT NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (org, sha)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS digests (
     org TEXT NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (org, fingerprint)
 ) WITHOUT ROWID;

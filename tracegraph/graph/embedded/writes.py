@@ -59,6 +59,12 @@ DELETE_PARENTS = "DELETE FROM commit_parents WHERE org = ? AND child = ?"
 INSERT_PARENT = "INSERT INTO commit_parents (org, child, position, parent) VALUES (?, ?, ?, ?)"
 SELECT_EXISTING_SHAS = "SELECT sha FROM commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
 INSERT_DIGEST = "INSERT OR IGNORE INTO digests (org, fingerprint) VALUES (?, ?)"
+# A build naming a sha never reported as a commit: history the ancestry index has not seen (see build_commits).
+NOTE_BUILD_COMMIT = """
+    INSERT OR IGNORE INTO build_commits (org, sha) SELECT :org, :sha
+    WHERE NOT EXISTS (SELECT 1 FROM commits WHERE org = :org AND sha = :sha)
+"""
+FORGET_BUILD_COMMITS = "DELETE FROM build_commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
 UPSERT_ARTIFACT = """
     INSERT INTO artifacts (org, flow, fingerprint, name, created_at, build_url, commit_url, git_commit)
     VALUES (:org, :flow, :fingerprint, :name, :created_at, :build_url, :commit_url, :git_commit)
@@ -113,6 +119,7 @@ def upsert_commits(
     stored before."""
     shas = [commit.sha for commit in commits]
     existing = {row[0] for row in connection.execute(SELECT_EXISTING_SHAS, (org, json.dumps(shas)))}
+    connection.execute(FORGET_BUILD_COMMITS, (org, json.dumps(shas)))
     seq = connection.execute(NEXT_COMMIT_SEQ, (org,)).fetchone()[0]
     for commit in commits:
         connection.execute(
@@ -161,6 +168,7 @@ def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> 
             connection.execute(UPSERT_REPOSITORY, (artifact.org, artifact.repo_url, None, None))
         upsert_commits(connection, artifact.org, artifact.repo_url, [artifact.commit])
     connection.execute(INSERT_DIGEST, (artifact.org, artifact.fingerprint))
+    git_commit = artifact.git_commit or (artifact.commit.sha if artifact.commit else None)
     connection.execute(
         UPSERT_ARTIFACT,
         {
@@ -171,9 +179,11 @@ def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> 
             "created_at": to_micros(artifact.created_at or utc_now()),
             "build_url": artifact.build_url,
             "commit_url": artifact.commit_url,
-            "git_commit": artifact.git_commit or (artifact.commit.sha if artifact.commit else None),
+            "git_commit": git_commit,
         },
     )
+    if git_commit is not None:  # None keeps the stored sha, noted when it was written
+        connection.execute(NOTE_BUILD_COMMIT, {"org": artifact.org, "sha": git_commit})
     return _artifact(connection, artifact.org, artifact.flow, artifact.fingerprint)
 
 

@@ -7,6 +7,10 @@ PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS.
 Besides the properties of the domain models, the graph keeps:
 - Run `open`: true with no `to_index` while running; closing sets `open: false, to_index: N`.
 - Commit `reported`: false on stub nodes known only as someone's parent, until they are reported themselves.
+- Artifact `commit_pending`: true while its `git_commit` names no reported Commit — history the ancestry index has
+  never seen, so "where is this commit running?" reads these artifacts besides those the commit graph directs it
+  to. Set with BUILT_FROM on every artifact write, cleared when the commit is reported. A true left by an artifact
+  and its commit reported at the same instant costs one extra candidate, never an answer; a false is always right.
 - Environment and Flow `lock_token`: rewritten to take the node's write lock; Flow `last_deployment`: its highest
   deployment number.
 - BUILT_FROM edges link an artifact to its commit once both are reported (whichever comes first). Reads do not
@@ -122,6 +126,7 @@ UNWIND $shas AS sha
 MATCH (c:Commit {org: $org, sha: sha})
 MATCH (a:Artifact {org: $org, git_commit: sha})
 MERGE (a)-[:BUILT_FROM]->(c)
+SET a.commit_pending = false
 """
 
 # --- artifacts ----------------------------------------------------------------------------------------------------
@@ -142,8 +147,11 @@ MATCH (a:Artifact {org: $org, flow: $flow, fingerprint: $fingerprint})
 OPTIONAL MATCH (a)-[old:BUILT_FROM]->()
 DELETE old
 WITH DISTINCT a
-MATCH (c:Commit {org: $org, sha: a.git_commit})
+OPTIONAL MATCH (c:Commit {org: $org, sha: a.git_commit})
 WHERE c.reported
+SET a.commit_pending = a.git_commit IS NOT NULL AND c IS NULL
+WITH a, c
+WHERE c IS NOT NULL
 MERGE (a)-[:BUILT_FROM]->(c)
 """
 
@@ -166,8 +174,11 @@ MATCH (a:Artifact {org: $org, flow: key[0], fingerprint: key[1]})
 OPTIONAL MATCH (a)-[old:BUILT_FROM]->()
 DELETE old
 WITH DISTINCT a
-MATCH (c:Commit {org: $org, sha: a.git_commit})
+OPTIONAL MATCH (c:Commit {org: $org, sha: a.git_commit})
 WHERE c.reported
+SET a.commit_pending = a.git_commit IS NOT NULL AND c IS NULL
+WITH a, c
+WHERE c IS NOT NULL
 MERGE (a)-[:BUILT_FROM]->(c)
 """
 
@@ -631,6 +642,35 @@ RETURN toString(o.created_at) AS epoch, coalesce(o.commit_seq, 0) AS seq, latest
 """
 RUNNING_PLACEMENT_INPUTS = _PLACEMENT_INPUTS + _RUNNING_FINGERPRINTS + _CANDIDATES
 PLACED_PLACEMENT_INPUTS = _PLACEMENT_INPUTS + _PLACED_FINGERPRINTS + _CANDIDATES
+
+# The same, directed by the commit graph (tracegraph/graph/ancestry.py): only the artifacts built from `$shas` (a
+# walk's descendants and the commits whose history is incomplete) through the artifact_commit index, and those whose
+# commit was never reported (artifact_pending), each kept when a Run of its fingerprint is open (or ever was).
+_DIRECTED_ARTIFACTS = """
+    CALL () {
+        UNWIND $shas AS sha
+        MATCH (a:Artifact {org: $org, git_commit: sha})
+        RETURN a
+        UNION
+        MATCH (a:Artifact {org: $org, commit_pending: true})
+        RETURN a
+    }
+"""
+_RUNNING_ARTIFACTS = """
+    WITH a
+    WHERE EXISTS { MATCH (r:Run {org: $org, fingerprint: a.fingerprint}) WHERE r.open }
+"""
+_PLACED_ARTIFACTS = """
+    WITH a
+    WHERE EXISTS { MATCH (:Run {org: $org, fingerprint: a.fingerprint}) }
+"""
+_DIRECTED_CANDIDATES = """
+    RETURN collect([a.flow, a.fingerprint, a.git_commit]) AS candidates
+}
+RETURN toString(o.created_at) AS epoch, coalesce(o.commit_seq, 0) AS seq, latest, candidates
+"""
+RUNNING_PLACEMENT_INPUTS_OF = _PLACEMENT_INPUTS + _DIRECTED_ARTIFACTS + _RUNNING_ARTIFACTS + _DIRECTED_CANDIDATES
+PLACED_PLACEMENT_INPUTS_OF = _PLACEMENT_INPUTS + _DIRECTED_ARTIFACTS + _PLACED_ARTIFACTS + _DIRECTED_CANDIDATES
 
 # The org's commit sequence (tracegraph/graph/ancestry.py): each write of commits takes the next number, under the
 # Org node's write lock, and stamps the commits it touched with it.

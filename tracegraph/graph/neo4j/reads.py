@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, NotFound, TracegraphError
 from tracegraph.graph import assembly
-from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph, built_after
+from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
@@ -37,6 +37,9 @@ from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
 _NO_LIMIT = 2**62
 _EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+# Directed reads of "where is this commit running" before reading every candidate: each retry follows commits
+# written meanwhile, so more than a couple means writes keep coming and the whole read is the surer one.
+DIRECTED_ATTEMPTS = 2
 
 # --- topology -----------------------------------------------------------------------------------------------------
 
@@ -508,15 +511,32 @@ async def commit_graph(tx: Tx, org: str, index: AncestryIndex, state: Row | None
 async def commit_placements(
     tx: Tx, org: str, shas: Sequence[str], include_past: bool, index: AncestryIndex
 ) -> dict[str, CommitPlacements]:
-    statement = cypher.PLACED_PLACEMENT_INPUTS if include_past else cypher.RUNNING_PLACEMENT_INPUTS
-    found = await fetch(tx, statement, org=org)
-    if not found:
-        raise NotFound(f"org '{org}' not found")
-    inputs = found[0]
-    graph = await commit_graph(tx, org, index, inputs)
+    # The candidates are read directed by the graph held (its walks' commits, in the statement that also says
+    # whether that graph is current); when it was not, again by the graph brought up to date. Reading every
+    # candidate (no graph held yet, too many commits to name, or the sequence moving on under concurrent writes)
+    # suits any graph.
+    held = index.held(org)
+    for attempt in range(DIRECTED_ATTEMPTS + 1):
+        walks = held.walks(shas) if held is not None and attempt < DIRECTED_ATTEMPTS else None
+        if walks is None or walks.commits is None:
+            statement = cypher.PLACED_PLACEMENT_INPUTS if include_past else cypher.RUNNING_PLACEMENT_INPUTS
+            found = await fetch(tx, statement, org=org)
+        else:
+            statement = cypher.PLACED_PLACEMENT_INPUTS_OF if include_past else cypher.RUNNING_PLACEMENT_INPUTS_OF
+            found = await fetch(tx, statement, org=org, shas=list(walks.commits))
+        if not found:
+            raise NotFound(f"org '{org}' not found")
+        inputs = found[0]
+        graph = await commit_graph(tx, org, index, inputs)
+        if walks is None or walks.commits is None or graph is held:
+            break
+        held = graph
+    if walks is None or walks.graph is not graph:
+        walks = graph.walks(shas)
     latest = {name: int(number) for name, number in inputs["latest"]}
-    candidates = [Candidate(flow=flow, fingerprint=fp, commit=commit) for flow, fp, commit in inputs["candidates"]]
-    reached = {sha: built_after(graph, sha, candidates) for sha in dict.fromkeys(shas)}
+    reached = walks.built_after(
+        Candidate(flow=flow, fingerprint=fp, commit=commit) for flow, fp, commit in inputs["candidates"]
+    )
     keys = {key for built, _ in reached.values() for key in built}
     where = await placements(tx, org, {fingerprint for _, fingerprint in keys})
     origins = await artifacts_by_key(tx, org, keys)

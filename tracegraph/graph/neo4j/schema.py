@@ -34,6 +34,8 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX commit_seq IF NOT EXISTS FOR (n:Commit) ON (n.org, n.seq)",
     "CREATE INDEX artifact_commit IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.git_commit)",
     "CREATE INDEX artifact_git_commit IF NOT EXISTS FOR (n:Artifact) ON (n.git_commit)",
+    # The artifacts whose commit was never reported: read with the directed candidates of "where is it running".
+    "CREATE INDEX artifact_pending IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.commit_pending)",
     "CREATE INDEX artifact_age IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.flow, n.created_at)",
     "CREATE INDEX deployment_target IF NOT EXISTS FOR (n:Deployment) ON (n.org, n.fingerprint, n.environment)",
     # Prefix search: the composite key indexes above already serve `org = $org AND sha STARTS WITH $prefix`;
@@ -46,3 +48,14 @@ STATEMENTS: tuple[str, ...] = CONSTRAINTS + INDEXES
 
 # Indexes fill in the background; start-up waits so the first queries are planned with them.
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+# Data written by an older tracegraph, brought up to what the current reads expect; idempotent, run at start-up
+# after the indexes. Artifacts from before `commit_pending` get it (a scan of the Artifact label per start-up).
+BACKFILLS: tuple[str, ...] = (
+    """
+MATCH (a:Artifact)
+WHERE a.commit_pending IS NULL
+SET a.commit_pending = a.git_commit IS NOT NULL
+    AND NOT EXISTS { MATCH (c:Commit {org: a.org, sha: a.git_commit}) WHERE c.reported }
+""",
+)

@@ -118,6 +118,9 @@ class Neo4jStore:
                     await result.consume()
                 result = await session.run(schema.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
                 await result.consume()
+                for statement in schema.BACKFILLS:
+                    result = await session.run(statement)
+                    await result.consume()
         except UNREACHABLE as error:
             raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
         logger.info("neo4j store ready at %s (database %s)", self._uri, self._database or "default")
