@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,33 +14,42 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from tracegraph.auth.access import ANONYMOUS
-from tracegraph.auth.middleware import UNAUTHENTICATED, TokenAuth, principal_of
+from tracegraph.auth.middleware import TokenAuth, principal_of
 from tracegraph.errors import UNAVAILABLE_MESSAGE, TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
+from tracegraph.http.body_limit import BodyLimit
+from tracegraph.http.gate import ACCEPTED, GraphQLGate
+from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
+from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(str(files("tracegraph") / "static"))
 GRAPHIQL_BUNDLE = STATIC_DIR / "graphiql" / "graphiql.js"
+# Where the view keeps, per request, what sets its response status from its results.
+OUTCOME_KEY = "tracegraph.outcome"
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    schema: TracegraphSchema
+
     def __init__(self, settings: Settings, store: StoreHolder) -> None:
         # No WebSocket sub-protocol yet: the schema has no subscriptions, and queries and mutations go over HTTP,
         # where every request's token is checked (a socket would keep a revoked token's rights).
@@ -60,26 +68,24 @@ class GraphQLApp(GraphQL[Context, None]):
             authenticated=principal is not None,
         )
 
-    async def execute_operation(
-        self,
-        request: Any,
-        request_adapter: Any,
-        request_data: Any,
-        context: Context,
-        root_value: Any,
-        sub_response: Any,
-    ) -> Any:
-        # Only a GraphiQL page load passes the token check unauthenticated; it must never execute anything.
-        if not context.authenticated:
-            raise HTTPException(401, UNAUTHENTICATED)
-        return await super().execute_operation(
-            request=request,
-            request_adapter=request_adapter,
-            request_data=request_data,
-            context=context,
-            root_value=root_value,
-            sub_response=sub_response,
-        )
+    async def parse_http_body(
+        self, request_adapter: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # The gate (tracegraph.http.gate) has decoded and checked the body already; decoding it twice would double
+        # the cost of a large report.
+        accepted = ACCEPTED.get()
+        return accepted if accepted is not None else await super().parse_http_body(request_adapter)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        request.scope.setdefault("state", {})[OUTCOME_KEY] = StatusByOutcome(response)
+        return response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        outcome: StatusByOutcome | None = request.scope.get("state", {}).get(OUTCOME_KEY)
+        if outcome is not None:
+            outcome.record(result)
+        return await super().process_result(request, result)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # Browsers get GraphiQL even with ?query= in the address (GraphiQL keeps the query there).
@@ -93,16 +99,6 @@ class GraphQLApp(GraphQL[Context, None]):
         html = (STATIC_DIR / page).read_text(encoding="utf-8")
         root = request.scope.get("root_path", "")
         return HTMLResponse(html.replace("{static}", f"{root}/static").replace("{endpoint}", f"{root}/graphql"))
-
-    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
-        limit = self._settings.max_batch_operations
-        if len(request_data) > limit:
-            raise HTTPException(
-                400,
-                f"A batch may hold at most {limit} operations; this one has {len(request_data)} "
-                "(limit set by TRACEGRAPH_MAX_BATCH_OPERATIONS).",
-            )
-        super()._validate_batch_request(request_data, protocol)
 
 
 class StoreHolder:
@@ -193,73 +189,11 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
                 anonymous_public_reads=settings.allow_anonymous_public_reads,
                 cache_seconds=settings.token_cache_seconds,
             ),
+            Middleware(GraphQLGate, max_batch=settings.max_batch_operations, max_query_bytes=settings.max_query_bytes),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.store = holder.store
+    app.state.documents = graphql.schema.documents
     return app
-
-
-class BodyLimit:
-    """Refuse request bodies over `max_bytes` with 413, whether announced by Content-Length or streamed."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body exceeds {self.max_bytes} bytes "
-                        "(limit set by TRACEGRAPH_MAX_REQUEST_BYTES).",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE", "setting": "TRACEGRAPH_MAX_REQUEST_BYTES"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Worker processes `tracegraph serve` runs (each with its own store connections and caches).",
     )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Open connections (and running requests) each worker of `tracegraph serve` accepts; beyond it "
+        "new requests are answered 503 at once. uvicorn has no header timeout: see docs/operations.md.",
+    )
     # Bounded on purpose: it is how long a revoked token may keep working.
     token_cache_seconds: float = Field(
         default=5.0,
@@ -64,8 +70,19 @@ class Settings(BaseSettings):
         description="Most per-item store calls one request may make where the store answers one item at a time "
         "(an artifact's history, a commit's own artifacts, a snapshot by number); lists themselves batch.",
     )
-    parser_cache_size: int = Field(default=256, ge=1, description="Parsed documents kept (LRU) across requests.")
-    validation_cache_size: int = Field(default=256, ge=1, description="Validation results kept (LRU) across requests.")
+    max_query_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest GraphQL document (the `query` text) in UTF-8 bytes; values as large as reports travel "
+        "in variables, under TRACEGRAPH_MAX_REQUEST_BYTES.",
+    )
+    query_cache_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Memory budget of the parsed and validated documents kept across requests (LRU), estimated "
+        "from their text and token count; 0 keeps none.",
+    )
+    query_cache_entries: int = Field(default=256, ge=1, description="Most documents kept (LRU) across requests.")
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:

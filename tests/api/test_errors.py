@@ -34,7 +34,7 @@ async def test_unexpected_errors_are_masked_and_logged_once(
     store: GraphStore, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR)
-    async with serve(create_app(settings, store=BrokenOrgs(store))) as client:  # type: ignore[arg-type]
+    async with serve(create_app(settings, store=BrokenOrgs(store))) as client:
         api = Api(client, store)
         await api.bootstrap("acme")
         body = await api.call('{ orgs { name } org(name: "acme") { name } }')

@@ -9,8 +9,6 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
-from strawberry.extensions.parser_cache import _get_parse_cache
-from strawberry.extensions.validation_cache import _get_validate_cache
 
 from tests.api.conftest import make_settings, serve, token_headers
 from tests.contract.scenario import build, report, topology
@@ -26,8 +24,9 @@ LIMITS: dict[str, Any] = {
     "max_aliases": 2,
     "max_batch_operations": 2,
     "max_request_bytes": 2048,
-    "parser_cache_size": 3,
-    "validation_cache_size": 3,
+    "max_query_bytes": 1024,
+    "query_cache_bytes": 1024 * 1024,
+    "query_cache_entries": 3,
 }
 
 
@@ -98,9 +97,11 @@ async def test_batch_size(client: httpx.AsyncClient) -> None:
     assert len(two.json()) == 2
     three = await client.post("/graphql", json=[{"query": "{ orgs { name } }"}] * 3)
     assert three.status_code == 400
-    assert three.text == (
+    error = three.json()["errors"][0]
+    assert error["message"] == (
         "A batch may hold at most 2 operations; this one has 3 (limit set by TRACEGRAPH_MAX_BATCH_OPERATIONS)."
     )
+    assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "setting": "TRACEGRAPH_MAX_BATCH_OPERATIONS"}
 
 
 async def test_request_body_size(client: httpx.AsyncClient) -> None:
@@ -120,12 +121,31 @@ async def test_request_body_size(client: httpx.AsyncClient) -> None:
     assert streamed.status_code == 413
 
 
-async def test_parser_and_validation_caches_are_bounded(client: httpx.AsyncClient) -> None:
-    for n in range(6):
-        response = await client.post("/graphql", json={"query": f"query Q{n} {{ orgs {{ name }} }}"})
-        assert "errors" not in response.json()
-    assert _get_parse_cache(LIMITS["parser_cache_size"]).cache_info().currsize == LIMITS["parser_cache_size"]
-    assert _get_validate_cache(LIMITS["validation_cache_size"]).cache_info().currsize == LIMITS["validation_cache_size"]
+async def test_query_document_size(client: httpx.AsyncClient) -> None:
+    padding = "#" + "x" * 1100 + "\n"  # within the request body limit, beyond the document's
+    response = await client.post("/graphql", json={"query": padding + "{ orgs { name } }"})
+    assert response.status_code == 413
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "LIMIT_EXCEEDED", "setting": "TRACEGRAPH_MAX_QUERY_BYTES"}
+    assert f"{len(padding) + 17} bytes; at most 1024" in error["message"]
+
+
+async def test_the_document_cache_is_bounded(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, **LIMITS)
+    store = EmbeddedStore(settings.data_dir / "tracegraph.sqlite3")
+    await store.start()
+    app = create_app(settings, store=store)
+    try:
+        headers = await token_headers(store, "acme")
+        async with serve(app) as http:
+            for n in range(6):
+                response = await http.post(
+                    "/graphql", json={"query": f"query Q{n} {{ orgs {{ name }} }}"}, headers=headers
+                )
+                assert "errors" not in response.json()
+    finally:
+        await store.close()
+    assert len(app.state.documents) == LIMITS["query_cache_entries"]
 
 
 async def test_item_lookups(tmp_path: Path) -> None:

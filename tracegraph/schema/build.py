@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphql.validation import ASTValidationRule
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import IgnoreContext
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 
+from tracegraph.http.document_cache import DocumentCache
+from tracegraph.http.document_limits import aliases_rule, depth_rule
+from tracegraph.http.documents import Prepared, PreparedDocuments, document_cache
 from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.schema.mutation import Mutation
 from tracegraph.schema.query import Query
@@ -22,29 +22,24 @@ from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.settings import Settings
 
 
-def _introspection(context: IgnoreContext) -> bool:
-    # GraphiQL's introspection query nests `ofType` deeply; it reads the schema, not the graph.
-    return context.field_name.startswith("__")
-
-
 def make_schema(settings: Settings | None = None) -> TracegraphSchema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     batching: BatchingConfig | None = None
+    documents: DocumentCache[Prepared] | None = None
     if settings is not None:
+        # Built once per schema: the rule classes and the cache outlive requests (the cache keys on query text,
+        # its validation results hold for these rules only).
         limit_rules: list[type[ASTValidationRule]] = [
-            depth_rule(settings.max_query_depth, _introspection),
+            depth_rule(settings.max_query_depth),
             aliases_rule(settings.max_aliases),
         ]
+        documents = document_cache(max_bytes=settings.query_cache_bytes, max_entries=settings.query_cache_entries)
         extensions = [
-            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            # The rule classes are built once: the validation cache keys on them, so a class per request would
-            # never hit.
             lambda: AddValidationRules(limit_rules),
-            lambda: ParserCache(maxsize=settings.parser_cache_size),
-            lambda: ValidationCache(maxsize=settings.validation_cache_size),
+            lambda: PreparedDocuments(cache=documents, max_tokens=settings.max_query_tokens),
         ]
         batching = BatchingConfig(max_operations=settings.max_batch_operations)
-    return TracegraphSchema(
+    schema = TracegraphSchema(
         query=Query,
         mutation=Mutation,
         # Reachable only through an interface or a lazy annotation: listed so they are always in the schema.
@@ -52,6 +47,8 @@ def make_schema(settings: Settings | None = None) -> TracegraphSchema:
         extensions=extensions,
         config=StrawberryConfig(batching_config=batching),
     )
+    schema.documents = documents
+    return schema
 
 
 def sdl() -> str:

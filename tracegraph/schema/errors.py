@@ -2,8 +2,9 @@
 
 - Expected failures (`TracegraphError`) keep their message and carry `extensions.code` — BAD_USER_INPUT (with
   `field` and, for an ambiguous prefix, `candidates`), NOT_FOUND, CONFLICT, UNAVAILABLE.
-- Request errors keep graphql-core's message, with a code: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
-  BAD_USER_INPUT (malformed variables), LIMIT_EXCEEDED (with `setting`, the TRACEGRAPH_* variable that sets it).
+- Request errors keep graphql-core's message, with the code given where they are raised (tracegraph.http.documents,
+  tracegraph.http.document_limits): GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT (malformed
+  variables), LIMIT_EXCEEDED (with `setting`, the TRACEGRAPH_* variable that sets it).
 - Anything else is a bug: masked as "Unexpected error." (code INTERNAL_SERVER_ERROR) and logged once with its
   traceback.
 """
@@ -11,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import strawberry
@@ -19,16 +19,12 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from tracegraph.errors import UNAVAILABLE_MESSAGE, InvalidInput, TracegraphError, Unavailable
+from tracegraph.http.document_cache import DocumentCache
+from tracegraph.http.documents import Prepared
 
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "Unexpected error."
-
-_LIMITS = (
-    (re.compile(r"exceeds maximum operation depth"), "TRACEGRAPH_MAX_QUERY_DEPTH"),
-    (re.compile(r"Document contains more than \d+ tokens"), "TRACEGRAPH_MAX_QUERY_TOKENS"),
-    (re.compile(r"aliases found\. Allowed"), "TRACEGRAPH_MAX_ALIASES"),
-)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -41,6 +37,9 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 class TracegraphSchema(strawberry.Schema):
+    # The documents kept across requests (tracegraph.http.documents); None for a schema built without settings.
+    documents: DocumentCache[Prepared] | None = None
+
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Shaped here rather than in an extension: errors raised while parsing (e.g. the token limit) leave the
         # extensions' operation hooks before the result exists.
@@ -77,15 +76,8 @@ def shape(error: GraphQLError) -> GraphQLError:
         return _copy(error, original.message, extensions)
     if is_unexpected(error):
         return _copy(error, UNEXPECTED, {"code": "INTERNAL_SERVER_ERROR"})
-    message = error.message
-    for pattern, setting in _LIMITS:
-        if pattern.search(message):
-            return _copy(error, f"{message} (limit set by {setting})", {"code": "LIMIT_EXCEEDED", "setting": setting})
-    if message.startswith("Syntax Error"):
-        return _copy(error, message, {"code": "GRAPHQL_PARSE_FAILED"})
-    if message.startswith("Variable '$"):
-        return _copy(error, message, {"code": "BAD_USER_INPUT"})
-    return _copy(error, message, {"code": "GRAPHQL_VALIDATION_FAILED"})
+    # Coded at the source; a schema built without settings (for the SDL) has no coding extension.
+    return _copy(error, error.message, {"code": (error.extensions or {}).get("code") or "GRAPHQL_VALIDATION_FAILED"})
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
