@@ -88,6 +88,13 @@ def serve(
         "port": settings.listen_port,
         "log_level": log_level.lower(),
         "log_config": log_config(log_level),
+        # uvicorn has no timeout for a request's headers or body (docs/operations.md: put a reverse proxy in front).
+        # What it offers: a cap on open connections per worker (beyond it, requests are answered 503 at once rather
+        # than file descriptors and memory growing without bound), a bound on buffered unfinished headers, and a
+        # short keep-alive between requests.
+        "limit_concurrency": settings.max_connections,
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "timeout_keep_alive": 5,
     }
     if settings.workers > 1:
         # Workers are fresh (spawned) processes that build their own app from an import string; the settings reach
