@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: SecretStr | None = None
     neo4j_database: str | None = None
+    neo4j_unavailable_after_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="A Neo4j call unanswered this long is checked on a fresh exchange (at most 0.8 s more); the "
+        "request answers 503 UNAVAILABLE when that fails too.",
+    )
     allow_anonymous_public_reads: bool = Field(
         default=False,
         description="Development only: let requests without a token read public orgs (a warning is logged).",

@@ -69,10 +69,6 @@ async def test_checked_reads_refuse_lone_surrogates_naming_the_argument(store: G
     assert [flow.name for flow in await store.list_flows(ORG)]  # the store is still fine
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until `@checks_unicode` (tracegraph.graph.rules) decorates EmbeddedStore and Neo4jStore; then drop this",
-)
 async def test_store_reads_refuse_lone_surrogates(store: GraphStore) -> None:
     await topology(store)
     await _refused(store)

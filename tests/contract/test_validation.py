@@ -99,7 +99,7 @@ from tracegraph.graph.store import GraphStore
         (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\x85b"}, "name", "U+0085"),
         (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\u2029b"}, "name", "U+2029"),
         (ArtifactInput, {"org": ORG, "flow": "web", "fingerprint": "a" * 64, "name": "a\ud800"}, "name", "Unicode"),
-        (CommitInput, {"sha": "a" * 40, "message": "a\x1bb"}, "message", "control characters"),
+        (CommitInput, {"sha": "a" * 40, "message": "a\ud800b"}, "message", "valid Unicode"),
         (FlowInput, {"org": ORG, "name": "we\nb"}, "name", "1-100 characters"),
         (
             TokenInput,

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from tracegraph.errors import InvalidInput
-from tracegraph.graph.inputs import CommitInput, CommitsInput, RunningArtifactInput, TokenInput, parse
+from tracegraph.graph.inputs import (
+    CommitInput,
+    CommitsInput,
+    FlowInput,
+    RunningArtifactInput,
+    TokenInput,
+    parse,
+)
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import UNICODE_RULE, checks_unicode, utc_now
 
@@ -57,13 +64,18 @@ def test_printable_unicode_is_accepted(text: str) -> None:
 
 
 def test_free_text_keeps_tabs_and_line_breaks_but_no_other_controls() -> None:
-    message = "subject\r\n\nbody:\tindented\u2028more"
-    assert parse(CommitInput, {"sha": SHA, "message": message}).message == message
+    description = "subject\r\n\nbody:\tindented\u2028more"
+    assert parse(FlowInput, {"org": "acme", "name": "web", "description": description}).description == description
     for bad in ["a\x00b", "a\rb", "a\x1bb", "a\x85b", "a\x7fb", "trailing\r"]:
         with pytest.raises(InvalidInput) as error:
-            parse(CommitInput, {"sha": SHA, "message": bad})
-        assert error.value.field == "message"
+            parse(FlowInput, {"org": "acme", "name": "web", "description": bad})
+        assert error.value.field == "description"
         assert "control characters" in error.value.rule
+
+
+def test_commit_messages_are_kept_as_git_holds_them() -> None:
+    for message in ["a\x00b", "a\rb", "colour \x1b[31mred\x1b[0m", "page\x0cbreak", "subject\r\n\nbody"]:
+        assert parse(CommitInput, {"sha": SHA, "message": message}).message == message
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from tracegraph.auth.tokens import bearer_token, hash_secret
 from tracegraph.errors import UNAVAILABLE_MESSAGE, Unavailable
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
+from tracegraph.http.outcome import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -119,5 +120,7 @@ class TokenAuth:
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         if status == 401:
             headers.append((b"www-authenticate", b'Bearer realm="tracegraph"'))
+        if status == 503:
+            headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

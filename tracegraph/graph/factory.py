@@ -17,6 +17,7 @@ def open_store(settings: Settings) -> GraphStore:
             user=settings.neo4j_user,
             password=password,
             database=settings.neo4j_database,
+            unavailable_after=settings.neo4j_unavailable_after_seconds,
         )
     from tracegraph.graph.embedded.store import EmbeddedStore
 

@@ -22,6 +22,7 @@ from pydantic import (
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import (
+    CommitMessage,
     ExpiryTime,
     Fingerprint,
     Instances,
@@ -104,7 +105,7 @@ class CommitInput(Input):
 
     sha: Sha
     parents: list[Sha] | None = Field(default=None, max_length=MAX_PARENTS)
-    message: Text | None = None
+    message: CommitMessage | None = None
     author: Label | None = None
     author_email: Label | None = None
     timestamp: Timestamp | None = None

@@ -14,9 +14,12 @@ Each rule is stated once, here, and quoted in error messages and in the GraphQL 
   writing needs stay allowed: ZWJ and ZWNJ (emoji sequences, Indic and Persian scripts), the direction marks LRM, RLM
   and ALM, the soft hyphen, tag characters (flag emoji); so do spaces, combining marks and emoji. Leading and
   trailing whitespace is trimmed;
-- *text* (descriptions, commit messages): at most 10,000 characters of multi-line text: printable as a label, except
-  that tabs, newlines (``\n`` or ``\r\n``), line and paragraph separators and format characters are allowed;
-  other control characters (a lone ``\r`` included) are not;
+- *text* (descriptions): at most 10,000 characters of multi-line text: printable as a label, except that tabs,
+  newlines (``\n`` or ``\r\n``), line and paragraph separators and format characters are allowed; other control
+  characters (a lone ``\r`` included) are not;
+- a *commit message*: at most 10,000 characters, kept exactly as git holds it — git stores any byte in a message
+  (form feeds, escape sequences, NUL from old tools), and a trace must show the commit as it is, so only the
+  valid-Unicode rule applies;
 - a *URL*: http or https with a host, at most 2,048 characters, without whitespace or control characters;
 - every string: valid Unicode, i.e. no lone surrogate (U+D800-U+DFFF), which no database can store.
 """
@@ -173,6 +176,7 @@ Sha = Annotated[str, BeforeValidator(_strip), _hex_of_length(40, SHA_RULE)]
 Text = Annotated[
     str, BeforeValidator(_valid_unicode), StringConstraints(max_length=10_000), AfterValidator(_check_text)
 ]
+CommitMessage = Annotated[str, BeforeValidator(_valid_unicode), StringConstraints(max_length=10_000)]
 ObservedName = Annotated[
     str,
     BeforeValidator(_valid_unicode),

@@ -63,7 +63,10 @@ class CreateEnvironmentInput:
 class CommitInput:
     sha: str = strawberry.field(description=SHA)
     parents: list[str] | None = field(f"Parent shas in git's order; at most {MAX_PARENTS}.")
-    message: str | None = field(f"The commit message. {TEXT}")
+    message: str | None = field(
+        "The commit message, kept exactly as git holds it (any character but a lone surrogate); at most 10,000 "
+        "characters."
+    )
     author: str | None = field(f"The author's name. {LABEL}")
     author_email: str | None = field(f"The author's e-mail address. {LABEL}")
     timestamp: datetime | None = field(f"When it was authored. {TIME}")

@@ -23,6 +23,7 @@ from tracegraph.graph.inputs import (
     TokenInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
+from tracegraph.graph.rules import checks_unicode
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -38,6 +39,7 @@ from tracegraph.graph.views import (
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
 
+@checks_unicode
 class EmbeddedStore:
     backend = "embedded"
 

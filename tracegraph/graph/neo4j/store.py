@@ -8,6 +8,7 @@ cluster. Driver failures become `Unavailable` here, at the boundary.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,7 +39,7 @@ from tracegraph.graph.inputs import (
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
 from tracegraph.graph.neo4j import reads, schema, tokens, writes
-from tracegraph.graph.rules import utc_now
+from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -65,10 +66,18 @@ INDEX_WAIT_SECONDS = 300
 # waiting over a minute when the server was down.
 MAX_RETRY_SECONDS = 15.0
 
+# How long a call may go without an answer before the store probes the server on a fresh exchange: when the probe
+# fails too (refused, or no answer within PROBE_SECONDS) the call is abandoned as `Unavailable`; when it succeeds the
+# call is slow, not stranded, and is left to finish. The driver alone would wait out its retry window on a refused
+# connection and forever on a silent one (a partition or a frozen server: it has no read timeout).
+UNAVAILABLE_AFTER_SECONDS = 2.0
+PROBE_SECONDS = 0.8
+
 # What "the database cannot be reached" looks like from the driver; anything else is a bug and propagates.
 UNREACHABLE = (ServiceUnavailable, SessionExpired, ConnectionAcquisitionTimeoutError, OSError)
 
 
+@checks_unicode
 class Neo4jStore:
     def __init__(
         self,
@@ -77,8 +86,10 @@ class Neo4jStore:
         user: str | None = None,
         password: str | None = None,
         database: str | None = None,
+        unavailable_after: float = UNAVAILABLE_AFTER_SECONDS,
     ) -> None:
         self._uri = uri
+        self._unavailable_after = unavailable_after
         self._auth = None if user is None else (user, password or "")
         self._database = database
         self._driver: AsyncDriver | None = None
@@ -133,10 +144,17 @@ class Neo4jStore:
     async def ping(self) -> None:
         # One exchange with the server, without the managed transactions' retries: a health check must answer fast.
         self._round_trips += 1
+        if not await self._answers(self._unavailable_after + PROBE_SECONDS):
+            raise Unavailable(f"neo4j at {self._uri} did not answer a connectivity check")
+
+    async def _answers(self, within: float) -> bool:
+        """Whether the server completes one exchange within `within` seconds."""
         try:
-            await self._open().verify_connectivity()
-        except UNREACHABLE as error:
-            raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
+            async with asyncio.timeout(within):
+                await self._open().verify_connectivity()
+        except (TimeoutError, *UNREACHABLE):
+            return False
+        return True
 
     # --- one transaction per call ----------------------------------------------------------------------------------
 
@@ -147,8 +165,22 @@ class Neo4jStore:
         return await self._run(work, write=True)
 
     async def _run(self, work: Work[T], *, write: bool) -> T:
-        driver = self._open()
         self._round_trips += 1
+        call = asyncio.ensure_future(self._transaction(work, write=write))
+        try:
+            return await asyncio.wait_for(asyncio.shield(call), self._unavailable_after)
+        except TimeoutError:
+            pass
+        except BaseException:
+            call.cancel()
+            raise
+        if await self._answers(PROBE_SECONDS):
+            return await call  # slow, not stranded
+        call.cancel()
+        raise Unavailable(f"neo4j at {self._uri} did not answer within {self._unavailable_after:g} s")
+
+    async def _transaction(self, work: Work[T], *, write: bool) -> T:
+        driver = self._open()
         try:
             async with driver.session(
                 database=self._database, bookmark_manager=driver.execute_query_bookmark_manager
