@@ -34,6 +34,7 @@ from tracegraph.graph.store import GraphStore
 from tracegraph.http.body_limit import BodyLimit
 from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
+from tracegraph.kosli import kosli_api, ready_response
 from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
 from tracegraph.schema.errors import TracegraphSchema
@@ -173,12 +174,22 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             return JSONResponse(answer, status_code=503)
         return JSONResponse({"status": "ready", "backend": holder.store.backend})
 
+    async def ready(request: Request) -> Response:
+        return ready_response(await holder.ready())
+
+    kosli = kosli_api(
+        holder.get,
+        anonymous_public_reads=settings.allow_anonymous_public_reads,
+        cache_seconds=settings.token_cache_seconds,
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),  # `kosli status`
+            Mount("/api/v2", kosli),  # the kosli CLI (tracegraph.kosli, docs/kosli-api.md)
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[

@@ -1,0 +1,102 @@
+"""Request bodies of the kosli CLI v2.38 (SPEC §2), validated once here. Unknown fields are ignored: the CLI adds
+optional ones over time. Values are checked again by the store inputs they are turned into (`translate`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class FlowBody(Body):
+    """`create flow`: multipart `data_json` (template endpoint) or JSON (legacy endpoint)."""
+
+    name: str
+    description: str = ""
+    visibility: Literal["public", "private"] | None = None
+    template: list[str] | None = None
+
+
+class EnvironmentBody(Body):
+    name: str
+    type: str
+    description: str = ""
+    include_scaling: bool | None = None
+    require_provenance: bool | None = None
+    included_environments: list[str] = Field(default_factory=list)
+
+
+class GitCommitInfo(Body):
+    """The CLI's BasicCommitInfo: `author` is `Name <email>`, `timestamp` the author time in Unix seconds."""
+
+    sha1: str
+    message: str = ""
+    author: str = ""
+    timestamp: int | None = None
+    branch: str = ""
+    url: str | None = None
+
+
+class ListedCommit(GitCommitInfo):
+    """An item of `report artifact`'s `commits_list`: a commit with its parents."""
+
+    parents: list[str] = Field(default_factory=list)
+
+
+class RepoInfo(Body):
+    url: str | None = None
+    name: str | None = None
+    id: str | None = None
+    provider: str | None = None
+
+
+class ArtifactBody(Body):
+    """`attest artifact` and the deprecated `report artifact` (which sends `commits_list` instead of
+    `git_commit_info`, and no trail)."""
+
+    fingerprint: str
+    filename: str
+    git_commit: str | None = None
+    git_commit_info: GitCommitInfo | None = None
+    repo_info: RepoInfo | None = None
+    build_url: str | None = None
+    commit_url: str | None = None
+    repo_url: str | None = None
+    template_reference_name: str | None = None
+    trail_name: str | None = None
+    commits_list: list[ListedCommit] | None = None
+
+
+class ReportItem(Body):
+    """One item of a snapshot report: every `digests` entry (name → sha256) is one running instance. The other
+    fields depend on the environment type (pod, task, app, revision) and the store has nowhere to keep them yet."""
+
+    digests: dict[str, str] = Field(default_factory=dict)
+    creationTimestamp: int | None = None  # noqa: N815 - the CLI's key
+
+
+class SnapshotReportBody(Body):
+    type: str | None = None
+    artifacts: list[ReportItem]
+
+
+class AttestationBody(Body):
+    """The common `data_json` fields of `attest generic|junit|snyk|custom` plus each type's own."""
+
+    attestation_name: str
+    artifact_fingerprint: str | None = None
+    git_commit_info: GitCommitInfo | None = None
+    target_artifacts: list[str] | None = None
+    origin_url: str | None = None
+    user_data: Any = None
+    description: str | None = None
+    annotations: dict[str, str] | None = None
+    is_compliant: bool | None = None
+    junit_results: list[dict[str, Any]] | None = None
+    snyk_results: dict[str, Any] | None = None
+    type_name: str | None = None
+    attestation_data: Any = None

@@ -1,0 +1,1 @@
+"""The `/api/v2` routes, one module per resource."""
