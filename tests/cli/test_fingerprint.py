@@ -28,3 +28,38 @@ def test_fingerprint_errors_are_one_line(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("Error: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_kosli_flag_spellings_and_comma_lists(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    (root / "logs").mkdir(parents=True)
+    (root / "logs" / "a.log").write_text("noise")
+    (root / "main.py").write_text("print('hi')\n")
+    (root / "notes.txt").write_text("n")
+    runner = CliRunner()
+    expected = fingerprint(root, exclude=["logs", "*.txt"])
+    for flags in (
+        ["-t", "dir", "-x", "logs,*.txt"],
+        ["--artifact-type", "dir", "--exclude", "logs", "--exclude", "*.txt"],
+        ["--type", "dir", "-x", "logs", "-x", "*.txt"],
+    ):
+        result = runner.invoke(app, ["fingerprint", str(root), *flags])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.strip() == expected
+    assert expected != fingerprint(root)
+
+
+def test_broken_symlink_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "gone").symlink_to("nowhere")
+    result = CliRunner().invoke(app, ["fingerprint", str(tmp_path / "app"), "-t", "dir"])
+    assert result.exit_code == 1
+    assert "gone: a symbolic link must resolve" in result.stderr
+    ok = CliRunner().invoke(app, ["fingerprint", str(tmp_path / "app"), "-t", "dir", "-x", "gone"])
+    assert ok.exit_code == 0
+
+
+def test_bad_pattern_is_a_one_line_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["fingerprint", str(tmp_path), "-x", "["])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: exclude: '[': syntax error in pattern")

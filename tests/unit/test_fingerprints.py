@@ -66,7 +66,8 @@ def test_excluded_globs_skip_entries_and_everything_beneath(tree: Path) -> None:
         ]
     )  # fmt: skip
     assert fingerprint(tree, exclude=["**/*.log", "b"]) == hexsha(stream)
-    assert fingerprint(tree, exclude=["*.log", "b/"]) == hexsha(stream)
+    # Kosli anchors a pattern at the root: `*.log` leaves zz/x.log in.
+    assert fingerprint(tree, exclude=["*.log", "b/"]) == hexsha(stream + hexsha("x.log") + hexsha("noise"))
 
 
 def test_wrong_kind_is_rejected(tree: Path) -> None:

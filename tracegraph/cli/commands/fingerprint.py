@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import fails_cleanly
+from tracegraph.errors import InvalidInput
+from tracegraph.fingerprint_patterns import split_flag_values
 from tracegraph.fingerprints import fingerprint as compute
+
+EXCLUDE_HELP = (
+    "Paths to leave out of a directory, relative to it, as kosli reads them: Go glob patterns (* stops at /, ?, "
+    "[...] and [^...], \\ escapes) plus **; comma-separated and repeatable. The root's .kosli_ignore adds more."
+)
 
 
 class ArtifactType(StrEnum):
@@ -19,18 +25,18 @@ class ArtifactType(StrEnum):
 
 
 def fingerprint(
-    path: Annotated[Path, typer.Argument(help="The file or directory.")],
+    path: Annotated[str, typer.Argument(help="The file or directory (used as given, like kosli's argument).")],
     artifact_type: Annotated[
-        ArtifactType | None, typer.Option("--type", help="file or dir (default: what PATH is).")
+        ArtifactType | None,
+        typer.Option("--artifact-type", "-t", "--type", help="file or dir (default: what PATH is)."),
     ] = None,
-    exclude: Annotated[
-        list[str] | None, typer.Option(help="A glob to leave out of a directory (** allowed); repeatable.")
-    ] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help=EXCLUDE_HELP)] = None,
 ) -> None:
     """Print the artifact's fingerprint: 64 hex characters."""
     try:
-        digest = compute(path, kind=artifact_type.value if artifact_type else None, exclude=exclude or [])
-    except OSError as error:
+        patterns = split_flag_values(exclude or [])
+        digest = compute(path, kind=artifact_type.value if artifact_type else None, exclude=patterns)
+    except (OSError, InvalidInput) as error:
         raise CliError(str(error)) from None
     typer.echo(digest)
 

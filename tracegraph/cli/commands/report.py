@@ -17,7 +17,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from tracegraph.cli.client import CliError, GraphQLClient
+from tracegraph.cli.commands.fingerprint import EXCLUDE_HELP
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.errors import InvalidInput
+from tracegraph.fingerprint_patterns import split_flag_values
 from tracegraph.fingerprints import fingerprint as compute_fingerprint
 from tracegraph.graph.inputs import CommitInput
 from tracegraph.ingest.git_history import (
@@ -70,6 +73,13 @@ def _finish(ctx: typer.Context, data: dict[str, Any], summary: str) -> None:
         typer.echo(summary)
 
 
+def _path_fingerprint(path: str, exclude: list[str]) -> str:
+    try:
+        return compute_fingerprint(path, exclude=split_flag_values(exclude))
+    except (OSError, InvalidInput) as error:
+        raise CliError(str(error)) from None
+
+
 @app.command("artifact")
 @fails_cleanly
 def report_artifact(
@@ -77,7 +87,10 @@ def report_artifact(
     name: Annotated[str, typer.Argument(help="The artifact's name, e.g. cyberdojo/creator:b7a5908.")],
     flow: Annotated[str, typer.Option(help="The flow it belongs to.")],
     fingerprint: Annotated[str | None, typer.Option(help="Its SHA-256 (64 hex); or give --path.")] = None,
-    path: Annotated[Path | None, typer.Option(help="A file or directory to fingerprint.")] = None,
+    path: Annotated[str | None, typer.Option(help="A file or directory to fingerprint.")] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", "-x", help=f"With --path to a directory: {EXCLUDE_HELP}")
+    ] = None,
     commit: Annotated[str | None, typer.Option(help="The git commit it was built from (40 hex).")] = None,
     commit_url: Annotated[str | None, typer.Option(help="A link to that commit.")] = None,
     build_url: Annotated[str | None, typer.Option(help="A link to the CI build.")] = None,
@@ -85,7 +98,9 @@ def report_artifact(
     """Report a build of FLOW."""
     if (fingerprint is None) == (path is None):
         raise CliError("give exactly one of --fingerprint or --path")
-    digest = fingerprint or compute_fingerprint(path)  # type: ignore[arg-type]
+    if exclude and path is None:
+        raise CliError("--exclude needs --path")
+    digest = fingerprint or _path_fingerprint(path or "", exclude or [])
     variables = {
         "input": {
             "org": options(ctx).require_org(),
