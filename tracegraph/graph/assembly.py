@@ -1,5 +1,5 @@
 """Answers assembled from what a backend fetched: the parts of reads that are plain Python, written once so both
-backends shape placements, histories, diffs and errors the same way (the contract suite checks they do)."""
+backends shape placements, histories and diffs the same way (the contract suite checks they do)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Attestation, Deployment
 from tracegraph.graph.views import (
     CommitPlacement,
@@ -23,9 +22,6 @@ from tracegraph.graph.views import (
     SnapshotDiff,
 )
 from tracegraph.ingest.running_set import EventShape
-
-# How many candidates an ambiguous prefix lists (the stores fetch one more to know there are more).
-CANDIDATES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,16 +185,6 @@ def matches(item: RunningArtifact, flow: str | None, name: str | None) -> bool:
     if name is not None:
         return name in item.name or any(name in p.artifact.name for p in item.artifacts)
     return True
-
-
-def ambiguous(field: str, prefix: str, found: Sequence[str], noun: str) -> InvalidInput:
-    """`found` holds up to CANDIDATES + 1 matches, sorted."""
-    count = str(len(found)) if len(found) <= CANDIDATES else f"more than {CANDIDATES}"
-    return InvalidInput(
-        field,
-        f"ambiguous prefix '{prefix}' matches {count} {noun}; give more characters",
-        candidates=found[:CANDIDATES],
-    )
 
 
 def events(

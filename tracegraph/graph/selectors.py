@@ -9,6 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tracegraph.errors import InvalidInput
+from tracegraph.graph import not_found
+from tracegraph.graph.model import Environment
 from tracegraph.graph.rules import Name, Timestamp
 
 SNAPSHOT_EXPR_RULE = "a snapshot expression: empty or 'latest', '#N' or 'N', '~N' (N before the latest), '@{time}'"
@@ -45,6 +47,34 @@ class SnapshotSelector(BaseModel):
 
 
 LATEST = SnapshotSelector()
+
+
+def resolve_index(env: Environment, selector: SnapshotSelector, found_at: int | None = None) -> int:
+    """The index `selector` points at in `env`, or the NotFound saying why none. For `@{time}` the backend fetches
+    `found_at`, the index of the last snapshot reported at or before that time (None when there is none)."""
+    if env.latest_index == 0:
+        raise not_found.no_snapshots(env.name)
+    match selector.kind:
+        case SelectorKind.LATEST:
+            index = env.latest_index
+        case SelectorKind.INDEX:
+            index = selector.value
+        case SelectorKind.BEFORE_LATEST:
+            index = env.latest_index - selector.value
+        case SelectorKind.AT_TIME:
+            assert selector.at is not None
+            if found_at is None:
+                raise not_found.no_snapshot_at(env.name, selector.at)
+            index = found_at
+    if not 1 <= index <= env.latest_index:
+        raise not_found.snapshot(env.name, selector, env.latest_index)
+    return int(index)
+
+
+def nothing_reported(env: Environment, selector: SnapshotSelector) -> bool:
+    """Whether `selector` asks for the latest snapshot of an environment never reported: a diff's empty side."""
+    return env.latest_index == 0 and selector.kind is SelectorKind.LATEST
+
 
 _TIME_EXPR = re.compile(r"^@\{(.+)\}$")
 

@@ -7,8 +7,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from tracegraph.errors import InvalidInput, NotFound, TracegraphError
-from tracegraph.graph import assembly
+from tracegraph.errors import InvalidInput, TracegraphError
+from tracegraph.graph import assembly, not_found, prefixes, selectors
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
@@ -129,7 +129,7 @@ COUNT_LOG = """
 """
 SELECT_ARTIFACT_PREFIX = """
     SELECT fingerprint FROM artifacts WHERE org = :org AND flow = :flow
-    AND fingerprint >= :prefix AND fingerprint < :prefix || 'g' ORDER BY fingerprint LIMIT 11
+    AND fingerprint >= :prefix AND fingerprint < :prefix || 'g' ORDER BY fingerprint LIMIT :limit
 """
 SELECT_ARTIFACT_KEYS = """
     SELECT a.* FROM json_each(:keys) k
@@ -217,49 +217,36 @@ _NO_LIMIT = 2**62
 
 def require_org(connection: sqlite3.Connection, org: str) -> None:
     if connection.execute(SELECT_ORG, (org,)).fetchone() is None:
-        raise NotFound(f"org '{org}' not found")
+        raise not_found.org(org)
 
 
 def require_flow(connection: sqlite3.Connection, org: str, name: str) -> None:
     if connection.execute(SELECT_FLOW, (org, name)).fetchone() is None:
         require_org(connection, org)
-        raise NotFound(f"flow '{name}' not found in org '{org}'")
+        raise not_found.flow(org, name)
 
 
 def environment(connection: sqlite3.Connection, org: str, name: str) -> Environment:
     row = connection.execute(SELECT_ENVIRONMENT, (org, name)).fetchone()
     if row is None:
         require_org(connection, org)
-        raise NotFound(f"environment '{name}' not found in org '{org}'")
+        raise not_found.environment(org, name)
     return rows.environment(row)
 
 
 def snapshot_row(connection: sqlite3.Connection, env: Environment, index: int) -> Snapshot:
     row = connection.execute(SELECT_SNAPSHOT, (env.org, env.name, index)).fetchone()
     if row is None:
-        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+        raise not_found.snapshot(env.name, index, env.latest_index)
     return rows.snapshot(row)
 
 
 def resolve_index(connection: sqlite3.Connection, env: Environment, selector: SnapshotSelector) -> int:
-    if env.latest_index == 0:
-        raise NotFound(f"environment '{env.name}' has no snapshots yet")
-    match selector.kind:
-        case SelectorKind.LATEST:
-            index = env.latest_index
-        case SelectorKind.INDEX:
-            index = selector.value
-        case SelectorKind.BEFORE_LATEST:
-            index = env.latest_index - selector.value
-        case SelectorKind.AT_TIME:
-            assert selector.at is not None
-            row = connection.execute(SELECT_SNAPSHOT_AT, (env.org, env.name, to_micros(selector.at))).fetchone()
-            if row is None:
-                raise NotFound(f"environment '{env.name}' had no snapshot at {selector.at.isoformat()}")
-            index = row["idx"]
-    if not 1 <= index <= env.latest_index:
-        raise NotFound(f"snapshot {env.name}{selector} not found (latest is #{env.latest_index})")
-    return int(index)
+    found_at = None
+    if selector.kind is SelectorKind.AT_TIME and selector.at is not None and env.latest_index:
+        row = connection.execute(SELECT_SNAPSHOT_AT, (env.org, env.name, to_micros(selector.at))).fetchone()
+        found_at = None if row is None else int(row["idx"])
+    return selectors.resolve_index(env, selector, found_at)
 
 
 # --- provenance -------------------------------------------------------------------------------------------------
@@ -554,15 +541,9 @@ def artifact_details(connection: sqlite3.Connection, org: str, keys: Sequence[tu
 
 def artifact_by_prefix(connection: sqlite3.Connection, org: str, flow: str, prefix: str) -> ArtifactDetail:
     require_flow(connection, org, flow)
-    matches = [
-        row["fingerprint"]
-        for row in connection.execute(SELECT_ARTIFACT_PREFIX, {"org": org, "flow": flow, "prefix": prefix})
-    ]
-    if not matches:
-        raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
-    if len(matches) > 1:
-        raise assembly.ambiguous("fingerprint", prefix, matches, "artifacts")
-    return artifact_details(connection, org, [(flow, matches[0])])[0]
+    parameters = {"org": org, "flow": flow, "prefix": prefix, "limit": prefixes.CANDIDATES + 1}
+    found = [row["fingerprint"] for row in connection.execute(SELECT_ARTIFACT_PREFIX, parameters)]
+    return artifact_details(connection, org, [(flow, prefixes.artifact(flow, prefix, found))])[0]
 
 
 def list_artifacts(
@@ -593,12 +574,8 @@ def _commit_models(connection: sqlite3.Connection, org: str, shas: Sequence[str]
 
 def commit_by_prefix(connection: sqlite3.Connection, org: str, prefix: str) -> Commit:
     require_org(connection, org)
-    matches = _known_shas(connection, org, prefix, assembly.CANDIDATES + 1)
-    if not matches:
-        raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
-    if len(matches) > 1:
-        raise assembly.ambiguous("sha", prefix, matches, "commits")
-    return _commit_models(connection, org, matches)[0]
+    found = _known_shas(connection, org, prefix, prefixes.CANDIDATES + 1)
+    return _commit_models(connection, org, [prefixes.commit(org, prefix, found)])[0]
 
 
 def commits_by_prefix(
@@ -631,7 +608,7 @@ def commit_graph(connection: sqlite3.Connection, org: str, index: AncestryIndex)
     """The org's commit graph as of this transaction: the held one, brought up to date with what changed since."""
     row = connection.execute(SELECT_COMMIT_SEQ, (org,)).fetchone()
     if row is None:
-        raise NotFound(f"org '{org}' not found")
+        raise not_found.org(org)
     epoch, seq = str(row["created_at"]), int(row["commit_seq"])
     since = index.stale_since(org, epoch, seq)
     if since is None:
@@ -717,7 +694,7 @@ def _side(
     with_provenance: bool,
 ) -> tuple[DiffSide, tuple[RunningArtifact, ...]]:
     env = environment(connection, org, side[0])
-    if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
+    if selectors.nothing_reported(env, side[1]):
         return DiffSide(environment=env.name, snapshot=None), ()
     index = resolve_index(connection, env, side[1])
     return DiffSide(environment=env.name, snapshot=snapshot_row(connection, env, index)), running(

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from tracegraph.errors import NotFound, TracegraphError
+from tracegraph.errors import TracegraphError
+from tracegraph.graph import not_found
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database
@@ -69,7 +70,7 @@ class EmbeddedStore:
         def work(connection: sqlite3.Connection) -> Org:
             row = connection.execute(reads.SELECT_ORG, (name,)).fetchone()
             if row is None:
-                raise NotFound(f"org '{name}' not found")
+                raise not_found.org(name)
             return rows.org(row)
 
         return await self._database.read(work)

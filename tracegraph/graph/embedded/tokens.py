@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from tracegraph.errors import Conflict, NotFound
+from tracegraph.errors import Conflict
+from tracegraph.graph import not_found
 from tracegraph.graph.embedded import reads, rows
 from tracegraph.graph.embedded.database import to_micros
 from tracegraph.graph.inputs import TokenInput
@@ -54,5 +55,5 @@ def revoke_token(connection: sqlite3.Connection, org: str, token_id: str) -> Tok
     connection.execute(REVOKE_TOKEN, (to_micros(utc_now()), org, token_id))
     row = connection.execute(SELECT_TOKEN, (org, token_id)).fetchone()
     if row is None:
-        raise NotFound(f"token '{token_id}' not found in org '{org}'")
+        raise not_found.token(org, token_id)
     return rows.token(row)

@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 
-from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph import not_found, report_time
 from tracegraph.graph.embedded import reads, rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.inputs import (
@@ -78,7 +78,6 @@ INSERT_DEPLOYMENT = """
     INSERT INTO deployments (org, flow, number, fingerprint, environment, reported_at, user, description)
     VALUES (:org, :flow, :number, :fingerprint, :environment, :reported_at, :user, :description)
 """
-SELECT_LATEST_SNAPSHOT_TIME = "SELECT reported_at FROM snapshots WHERE org = ? AND environment = ? AND idx = ?"
 INSERT_SNAPSHOT = "INSERT INTO snapshots (org, environment, idx, reported_at) VALUES (?, ?, ?, ?)"
 CLOSE_RUN = "UPDATE runs SET to_index = ? WHERE org = ? AND environment = ? AND fingerprint = ? AND to_index IS NULL"
 OPEN_RUN = """
@@ -157,7 +156,7 @@ def _artifact(connection: sqlite3.Connection, org: str, flow: str, fingerprint: 
     row = connection.execute(SELECT_ARTIFACT, (org, flow, fingerprint)).fetchone()
     if row is None:
         reads.require_flow(connection, org, flow)
-        raise NotFound(f"artifact {fingerprint} not found in flow '{flow}'")
+        raise not_found.artifact(flow, fingerprint)
     return rows.artifact(row)
 
 
@@ -208,26 +207,17 @@ def report_deployment(connection: sqlite3.Connection, deployment: DeploymentInpu
 def report_snapshot(connection: sqlite3.Connection, report: SnapshotInput) -> ReportedSnapshot:
     env = reads.environment(connection, report.org, report.environment)
     latest = env.latest_index
-    reported_at = report.reported_at or utc_now()
-    if latest:
-        latest_at = from_micros(
-            connection.execute(SELECT_LATEST_SNAPSHOT_TIME, (env.org, env.name, latest)).fetchone()[0]
-        )
-        if report.reported_at is not None and reported_at < latest_at:
-            raise InvalidInput(
-                "reported_at",
-                f"must not be earlier than the latest snapshot #{latest} ({latest_at.isoformat()})",
-            )
-        reported_at = max(reported_at, latest_at)
+    previous = reads.snapshot_row(connection, env, latest) if latest else None
+    reported_at = report_time.snapshot_time(report.reported_at, now=utc_now(), latest=previous)
     current = {
         row["fingerprint"]: OpenRun(row["fingerprint"], row["name"], row["instances"])
         for row in connection.execute(reads.SELECT_OPEN_RUNS, (env.org, env.name))
     }
     changes = plan_changes(current, report.artifacts)
     at = to_micros(reported_at)
-    if latest and not changes.changed:
+    if previous is not None and not changes.changed:
         connection.execute(MARK_REPORTED, (at, env.org, env.name))
-        return ReportedSnapshot(snapshot=reads.snapshot_row(connection, env, latest), changed=False, events=())
+        return ReportedSnapshot(snapshot=previous, changed=False, events=())
     index = latest + 1
     connection.execute(INSERT_SNAPSHOT, (env.org, env.name, index, at))
     connection.executemany(CLOSE_RUN, [(index, env.org, env.name, fingerprint) for fingerprint in changes.close])

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from tracegraph.errors import InvalidInput, NotFound, TracegraphError
-from tracegraph.graph import assembly
+from tracegraph.errors import InvalidInput, TracegraphError
+from tracegraph.graph import assembly, not_found, prefixes, selectors
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
 from tracegraph.graph.neo4j import cypher, records
@@ -54,7 +54,7 @@ async def environment(tx: Tx, org: str, name: str) -> Environment:
 async def get_org(tx: Tx, name: str) -> Org:
     rows = await fetch(tx, cypher.GET_ORG, name=name)
     if not rows:
-        raise NotFound(f"org '{name}' not found")
+        raise not_found.org(name)
     return records.org(rows[0]["org"])
 
 
@@ -154,29 +154,16 @@ async def commits(tx: Tx, org: str, shas: Iterable[str]) -> dict[str, Commit]:
 async def snapshot_row(tx: Tx, env: Environment, index: int) -> Snapshot:
     rows = await fetch(tx, cypher.SNAPSHOT_BY_INDEX, org=env.org, environment=env.name, index=index)
     if not rows:
-        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+        raise not_found.snapshot(env.name, index, env.latest_index)
     return records.snapshot(rows[0]["snapshot"])
 
 
 async def resolve_index(tx: Tx, env: Environment, selector: SnapshotSelector) -> int:
-    if env.latest_index == 0:
-        raise NotFound(f"environment '{env.name}' has no snapshots yet")
-    match selector.kind:
-        case SelectorKind.LATEST:
-            index = env.latest_index
-        case SelectorKind.INDEX:
-            index = selector.value
-        case SelectorKind.BEFORE_LATEST:
-            index = env.latest_index - selector.value
-        case SelectorKind.AT_TIME:
-            assert selector.at is not None
-            rows = await fetch(tx, cypher.SNAPSHOT_AT_TIME, org=env.org, environment=env.name, at=selector.at)
-            if not rows or rows[0]["index"] is None:
-                raise NotFound(f"environment '{env.name}' had no snapshot at {selector.at.isoformat()}")
-            index = int(rows[0]["index"])
-    if not 1 <= index <= env.latest_index:
-        raise NotFound(f"snapshot {env.name}{selector} not found (latest is #{env.latest_index})")
-    return index
+    found_at = None
+    if selector.kind is SelectorKind.AT_TIME and selector.at is not None and env.latest_index:
+        rows = await fetch(tx, cypher.SNAPSHOT_AT_TIME, org=env.org, environment=env.name, at=selector.at)
+        found_at = int(rows[0]["index"]) if rows and rows[0]["index"] is not None else None
+    return selectors.resolve_index(env, selector, found_at)
 
 
 async def event_shapes(tx: Tx, env: Environment, indexes: Iterable[int]) -> dict[int, list[EventShape]]:
@@ -262,7 +249,7 @@ async def snapshot_detail(
     )
     view = (await fetch(tx, statement, org=org, environment=env.name, index=index))[0]
     if view["snapshot"] is None:
-        raise NotFound(f"snapshot {env.name}#{index} not found (latest is #{env.latest_index})")
+        raise not_found.snapshot(env.name, index, env.latest_index)
     shapes = shapes_at(view["changing"], [index])[index]
     # No index orders Runs by name, so the set's keys are read and windowed here; only the window's items get
     # provenance, deployments and models.
@@ -402,13 +389,9 @@ async def artifact_details(tx: Tx, org: str, keys: Sequence[tuple[str, str]]) ->
 
 async def artifact_by_prefix(tx: Tx, org: str, flow: str, prefix: str) -> ArtifactDetail:
     (await existing(tx, org, flow=flow)).require_flow()
-    rows = await fetch(tx, cypher.ARTIFACT_PREFIX, org=org, flow=flow, prefix=prefix, limit=assembly.CANDIDATES + 1)
-    matches = sorted(row["fingerprint"] for row in rows)
-    if not matches:
-        raise NotFound(f"no artifact in flow '{flow}' has a fingerprint starting with '{prefix}'")
-    if len(matches) > 1:
-        raise assembly.ambiguous("fingerprint", prefix, matches, "artifacts")
-    return (await artifact_details(tx, org, [(flow, matches[0])]))[0]
+    rows = await fetch(tx, cypher.ARTIFACT_PREFIX, org=org, flow=flow, prefix=prefix, limit=prefixes.CANDIDATES + 1)
+    fingerprint = prefixes.artifact(flow, prefix, [row["fingerprint"] for row in rows])
+    return (await artifact_details(tx, org, [(flow, fingerprint)]))[0]
 
 
 async def list_artifacts(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[Artifact]:
@@ -447,31 +430,24 @@ async def _commit_models(tx: Tx, org: str, shas: Sequence[str]) -> list[Commit]:
 
 async def commit_by_prefix(tx: Tx, org: str, prefix: str) -> Commit:
     (await existing(tx, org)).require_org()
-    matches = await _known_shas(tx, org, prefix, assembly.CANDIDATES + 1)
-    if not matches:
-        raise NotFound(f"no commit starting with '{prefix}' in org '{org}'")
-    if len(matches) > 1:
-        raise assembly.ambiguous("sha", prefix, matches, "commits")
-    return (await _commit_models(tx, org, matches))[0]
+    found = await _known_shas(tx, org, prefix, prefixes.CANDIDATES + 1)
+    return (await _commit_models(tx, org, [prefixes.commit(org, prefix, found)]))[0]
 
 
-async def commits_by_prefix(tx: Tx, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
+async def commits_by_prefix(tx: Tx, org: str, asked: Sequence[str]) -> dict[str, Commit | TracegraphError]:
     """`commit_by_prefix` for many prefixes in three statements, however many there are."""
     (await existing(tx, org)).require_org()
-    wanted = list(dict.fromkeys(prefixes))
-    rows = await fetch(tx, cypher.KNOWN_SHAS_OF_PREFIXES, org=org, prefixes=wanted, limit=assembly.CANDIDATES + 1)
-    matches = {row["prefix"]: sorted(row["shas"]) for row in rows}
+    wanted = list(dict.fromkeys(asked))
+    rows = await fetch(tx, cypher.KNOWN_SHAS_OF_PREFIXES, org=org, prefixes=wanted, limit=prefixes.CANDIDATES + 1)
+    matches = {row["prefix"]: row["shas"] for row in rows}
     unique = {found[0] for found in matches.values() if len(found) == 1}
     models = {commit.sha: commit for commit in await _commit_models(tx, org, sorted(unique))}
     answer: dict[str, Commit | TracegraphError] = {}
     for prefix in wanted:
-        found = matches.get(prefix, [])
-        if not found:
-            answer[prefix] = NotFound(f"no commit starting with '{prefix}' in org '{org}'")
-        elif len(found) > 1:
-            answer[prefix] = assembly.ambiguous("sha", prefix, found, "commits")
-        else:
-            answer[prefix] = models[found[0]]
+        try:
+            answer[prefix] = models[prefixes.commit(org, prefix, matches.get(prefix, []))]
+        except TracegraphError as error:
+            answer[prefix] = error
     return answer
 
 
@@ -491,7 +467,7 @@ async def commit_graph(tx: Tx, org: str, index: AncestryIndex, state: Row | None
     if state is None:
         found = await fetch(tx, cypher.COMMIT_SEQ, org=org)
         if not found:
-            raise NotFound(f"org '{org}' not found")
+            raise not_found.org(org)
         state = found[0]
     epoch, seq = str(state["epoch"]), int(state["seq"])
     since = index.stale_since(org, epoch, seq)
@@ -525,7 +501,7 @@ async def commit_placements(
             statement = cypher.PLACED_PLACEMENT_INPUTS_OF if include_past else cypher.RUNNING_PLACEMENT_INPUTS_OF
             found = await fetch(tx, statement, org=org, shas=list(walks.commits))
         if not found:
-            raise NotFound(f"org '{org}' not found")
+            raise not_found.org(org)
         inputs = found[0]
         graph = await commit_graph(tx, org, index, inputs)
         if walks is None or walks.commits is None or graph is held:
@@ -579,7 +555,7 @@ async def search(tx: Tx, org: str, prefix: str) -> SearchResult:
 async def _side(tx: Tx, org: str, side: tuple[str, SnapshotSelector]) -> tuple[DiffSide, list[Row]]:
     """One side of a diff and its running Runs (none when a never reported environment is asked for latest)."""
     env = await environment(tx, org, side[0])
-    if env.latest_index == 0 and side[1].kind is SelectorKind.LATEST:
+    if selectors.nothing_reported(env, side[1]):
         return DiffSide(environment=env.name, snapshot=None), []
     index = await resolve_index(tx, env, side[1])
     found = await snapshot_row(tx, env, index)

@@ -279,7 +279,7 @@ class Neo4jStore:
         return await self._read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
 
     async def commits(self, org: str, prefixes: Sequence[str]) -> dict[str, Commit | TracegraphError]:
-        return await self._read(partial(reads.commits_by_prefix, org=org, prefixes=list(prefixes)))
+        return await self._read(partial(reads.commits_by_prefix, org=org, asked=list(prefixes)))
 
     async def commit_placements(
         self, org: str, shas: Sequence[str], *, include_past: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tracegraph.errors import NotFound
+from tracegraph.graph import not_found
 from tracegraph.graph.inputs import TokenInput
 from tracegraph.graph.model import Token
 from tracegraph.graph.neo4j import cypher, records
@@ -25,7 +25,7 @@ async def create_token(tx: Tx, token: TokenInput, now: datetime, token_id: str) 
         expires_at=token.expires_at,
     )
     if not rows:
-        raise NotFound(f"org '{token.org}' not found")
+        raise not_found.org(token.org)
     return records.token(rows[0]["token"])
 
 
@@ -42,5 +42,5 @@ async def list_tokens(tx: Tx, org: str) -> list[Token]:
 async def revoke_token(tx: Tx, org: str, token_id: str, now: datetime) -> Token:
     rows = await fetch(tx, cypher.REVOKE_TOKEN, org=org, id=token_id, now=now)
     if not rows:
-        raise NotFound(f"token '{token_id}' not found in org '{org}'")
+        raise not_found.token(org, token_id)
     return records.token(rows[0]["token"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from tracegraph.errors import NotFound
+from tracegraph.graph import not_found
 from tracegraph.graph.neo4j import cypher
 
 Tx = AsyncManagedTransaction
@@ -41,22 +41,22 @@ class Existing:
 
     def require_org(self) -> None:
         if not self.org:
-            raise NotFound(f"org '{self.org_name}' not found")
+            raise not_found.org(self.org_name)
 
     def require_flow(self) -> None:
         if not self.flow:
             self.require_org()
-            raise NotFound(f"flow '{self.flow_name}' not found in org '{self.org_name}'")
+            raise not_found.flow(self.org_name, str(self.flow_name))
 
     def require_environment(self) -> None:
         if not self.environment:
             self.require_org()
-            raise NotFound(f"environment '{self.environment_name}' not found in org '{self.org_name}'")
+            raise not_found.environment(self.org_name, str(self.environment_name))
 
     def require_artifact(self) -> None:
         if not self.artifact:
             self.require_flow()
-            raise NotFound(f"artifact {self.fingerprint} not found in flow '{self.flow_name}'")
+            raise not_found.artifact(str(self.flow_name), str(self.fingerprint))
 
 
 async def existing(

@@ -11,8 +11,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from tracegraph.errors import InvalidInput, NotFound
-from tracegraph.graph import assembly
+from tracegraph.graph import assembly, not_found, report_time
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -47,7 +46,7 @@ async def create_flow(tx: Tx, flow: FlowInput, now: datetime) -> Flow:
         now=now,
     )
     if not rows:
-        raise NotFound(f"org '{flow.org}' not found")
+        raise not_found.org(flow.org)
     return records.flow(rows[0]["flow"])
 
 
@@ -62,7 +61,7 @@ async def create_environment(tx: Tx, environment: EnvironmentInput, now: datetim
         now=now,
     )
     if not rows:
-        raise NotFound(f"org '{environment.org}' not found")
+        raise not_found.org(environment.org)
     return records.environment(rows[0]["environment"])
 
 
@@ -178,16 +177,8 @@ async def report_snapshot(tx: Tx, report: SnapshotInput, now: datetime) -> Repor
     state = (await fetch(tx, cypher.LATEST_STATE, **scope))[0]
     env = records.environment(state["environment"])
     latest = env.latest_index
-    reported_at = report.reported_at or now
     previous = records.snapshot(state["snapshot"]) if latest else None
-    if previous is not None:
-        if report.reported_at is not None and reported_at < previous.reported_at:
-            raise InvalidInput(
-                "reported_at",
-                f"must not be earlier than the latest snapshot #{latest} ({previous.reported_at.isoformat()})",
-            )
-        # Snapshot times never decrease along the index (the environment log relies on it), even with skewed clocks.
-        reported_at = max(reported_at, previous.reported_at)
+    reported_at = report_time.snapshot_time(report.reported_at, now=now, latest=previous)
     current = {run.fingerprint: run for run in (records.open_run(row) for row in state["runs"])}
     run_ids = {row["fingerprint"]: row["id"] for row in state["runs"]}
     changes = plan_changes(current, report.artifacts)
