@@ -24,7 +24,9 @@ from tracegraph.resolvers.cursors import (
     encode_id,
 )
 
-BOUNDED = settings(derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BOUNDED = settings(
+    derandomize=True, max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 FP = "ab" * 32
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -24,7 +24,9 @@ from tracegraph.graph.inputs import (
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import UNICODE_RULE, checks_unicode, utc_now
 
-BOUNDED = settings(derandomize=True, max_examples=300, deadline=None)
+BOUNDED = settings(
+    derandomize=True, max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 SHA = "c" * 40
 FP = "ab" * 32
 # Characters that break a one-line label: controls (Cc), separators (Zl, Zp), invisible or reordering format
