@@ -1,4 +1,5 @@
-"""The embedded store's file: opened once per version, refused when a newer tracegraph wrote it."""
+"""The embedded store's file: opened once per version, refused when a newer tracegraph wrote it, upgraded by
+numbered steps (one transaction each) from the tables each earlier version really wrote."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2
 from tracegraph.errors import Unavailable
-from tracegraph.graph.embedded.schema import SCHEMA_VERSION
+from tracegraph.graph.embedded import database
+from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
 from tracegraph.graph.embedded.store import EmbeddedStore
 
 
@@ -31,25 +34,42 @@ async def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> N
     await store.close()
 
 
-# The commit tables as schema version 1 wrote them: no commit sequence, no `parents_known`.
-VERSION_1 = """
-CREATE TABLE orgs (name TEXT PRIMARY KEY, public INTEGER NOT NULL, description TEXT NOT NULL,
-                   created_at INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE commits (org TEXT NOT NULL, sha TEXT NOT NULL, message TEXT NOT NULL, author TEXT, author_email TEXT,
-                      timestamp INTEGER, branch TEXT, url TEXT, repo_url TEXT, PRIMARY KEY (org, sha)) WITHOUT ROWID;
-CREATE TABLE commit_parents (org TEXT NOT NULL, child TEXT NOT NULL, position INTEGER NOT NULL,
-                             parent TEXT NOT NULL, PRIMARY KEY (org, child, position)) WITHOUT ROWID;
+def shape(path: Path) -> dict[str, object]:
+    """Every table's columns (name, type, not null, key) and every index and view, by name."""
+    with sqlite3.connect(path) as connection:
+        objects = connection.execute("SELECT type, name, tbl_name FROM sqlite_master ORDER BY name").fetchall()
+        found: dict[str, object] = {"objects": objects}
+        for kind, name, _ in objects:
+            if kind == "table":
+                columns = connection.execute(f"PRAGMA table_info({name})").fetchall()  # names from sqlite_master
+                found[name] = sorted((column[1], column[2], column[3], column[5]) for column in columns)
+        return found
+
+
+def old_file(path: Path, ddl: str, version: int, rows: str = "") -> None:
+    with sqlite3.connect(path) as connection:
+        connection.executescript(ddl + rows + f"PRAGMA user_version = {version};")
+
+
+async def fresh_shape(path: Path) -> dict[str, object]:
+    store = EmbeddedStore(path)
+    await store.start()
+    await store.close()
+    return shape(path)
+
+
+ROWS_1 = """
 INSERT INTO orgs VALUES ('acme', 0, '', 0);
 INSERT INTO commits (org, sha, message) VALUES ('acme', 'aaaa', ''), ('acme', 'bbbb', '');
 INSERT INTO commit_parents VALUES ('acme', 'bbbb', 0, 'aaaa');
-PRAGMA user_version = 1;
+INSERT INTO artifacts (org, flow, fingerprint, name, created_at, git_commit)
+VALUES ('acme', 'web', 'f1', 'w', 0, 'cccc');
 """
 
 
-async def test_a_version_1_file_is_upgraded_and_its_roots_are_not_trusted(tmp_path: Path) -> None:
+async def test_a_version_1_file_is_upgraded_step_by_step_and_its_roots_are_not_trusted(tmp_path: Path) -> None:
     path = tmp_path / "tracegraph.sqlite3"
-    with sqlite3.connect(path) as connection:
-        connection.executescript(VERSION_1)
+    old_file(path, VERSION_1, 1, ROWS_1)
     store = EmbeddedStore(path)
     await store.start()
     # Version 1 did not tell a root from a commit whose parents were never reported: neither is trusted.
@@ -58,4 +78,39 @@ async def test_a_version_1_file_is_upgraded_and_its_roots_are_not_trusted(tmp_pa
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         known = dict(connection.execute("SELECT sha, parents_known FROM commits").fetchall())
+        pending = connection.execute("SELECT org, sha FROM build_commits").fetchall()
     assert known == {"aaaa": 0, "bbbb": 1}
+    assert pending == [("acme", "cccc")]  # step 3 ran after step 2
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_2_file_gets_step_3_only(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    old_file(path, VERSION_2, 2)
+    store = EmbeddedStore(path)
+    await store.start()
+    await store.close()
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_failing_step_leaves_the_file_at_the_version_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    old_file(path, VERSION_1, 1, ROWS_1)
+    monkeypatch.setattr(database, "STEPS", {**STEPS, 3: STEPS[3] + "SELECT no_such_function();"})
+    store = EmbeddedStore(path)
+    with pytest.raises(Unavailable):
+        await store.start()
+    await store.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2  # step 2 committed, step 3 not at all
+        assert connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'build_commits'").fetchone() == (0,)
+
+
+async def test_writes_are_synchronous_full(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "tracegraph.sqlite3")
+    await store.start()
+    level = await store._database.read(lambda connection: connection.execute("PRAGMA synchronous").fetchone()[0])
+    assert level == 2  # FULL
+    await store.close()

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from tracegraph.errors import Unavailable
-from tracegraph.graph.embedded.schema import BACKFILLS, DDL, MIGRATIONS, SCHEMA_VERSION
+from tracegraph.graph.embedded.schema import DDL, SCHEMA_VERSION, STEPS
 
 T = TypeVar("T")
+Synchronous = Literal["NORMAL", "FULL"]
 
 BUSY_TIMEOUT_MS = 30_000
 # SQLite failures that mean the file cannot be used right now, as opposed to a bug in a statement.
@@ -51,8 +52,9 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 
 
 class Database:
-    def __init__(self, path: Path, *, workers: int = 4) -> None:
+    def __init__(self, path: Path, *, workers: int = 4, synchronous: Synchronous = "FULL") -> None:
         self.path = path
+        self._synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tracegraph-sqlite")
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -67,7 +69,9 @@ class Database:
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = OFF")
-            connection.execute("PRAGMA synchronous = NORMAL")
+            # FULL: a write acknowledged is on disk, also after a power loss. In WAL mode NORMAL syncs only at
+            # checkpoints: the last transactions survive a process kill, not a power loss (docs/store-semantics.md).
+            connection.execute(f"PRAGMA synchronous = {'FULL' if self._synchronous == 'FULL' else 'NORMAL'}")
             connection.execute("PRAGMA cache_size = -65536")
             self._local.connection = connection
             with self._connections_lock:
@@ -83,23 +87,28 @@ class Database:
             raise Unavailable(
                 f"{self.path} was written by a newer tracegraph (schema {found}; this one knows {SCHEMA_VERSION})"
             )
+        while self._schema_step(connection):
+            pass
+
+    def _schema_step(self, connection: sqlite3.Connection) -> bool:
+        """Bring the file one version nearer the current one, in one transaction; False when it is current. A new
+        file gets the current tables at once; an older one the next numbered step (schema.STEPS)."""
         with self._write_lock:
-            # One transaction: a file is upgraded, created and backfilled completely or not at all.
             connection.execute("BEGIN IMMEDIATE")
             try:
-                # Read again under the lock: another process may have upgraded the file meanwhile.
+                # Read under the lock: another process may have upgraded the file meanwhile.
                 found = connection.execute("PRAGMA user_version").fetchone()[0]
-                upgrades = range(found, SCHEMA_VERSION) if found else range(0)
-                for version in upgrades:
-                    _run_script(connection, MIGRATIONS.get(version, ""))
-                _run_script(connection, DDL)
-                for version in upgrades:
-                    _run_script(connection, BACKFILLS.get(version, ""))
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                if found >= SCHEMA_VERSION:
+                    connection.execute("ROLLBACK")
+                    return False
+                version = SCHEMA_VERSION if found == 0 else found + 1
+                _run_script(connection, DDL if found == 0 else STEPS[version])
+                connection.execute(f"PRAGMA user_version = {int(version)}")
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+            return True
 
     def read_sync(self, work: Callable[[sqlite3.Connection], T]) -> T:
         connection = self._connection()

@@ -7,28 +7,32 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 3
 
-# Upgrades from the schema version a file has to the next. Version 1 did not tell a root commit from one whose
-# parents were never reported: a commit with parent edges had them reported; one without is taken as unknown, so
-# ancestry answers stay honest until its history is reported again.
-MIGRATIONS: dict[int, str] = {
-    1: """
+# Numbered upgrades: STEPS[n] takes a file from version n - 1 to n, in one transaction of its own
+# (`Database.create_schema`), so a file is always at one version, whatever interrupts an upgrade. A new file gets
+# DDL (the current tables) at SCHEMA_VERSION in one transaction. A change to DDL comes with the next step.
+STEPS: dict[int, str] = {
+    # Version 1 did not tell a root commit from one whose parents were never reported: a commit with parent edges
+    # had them reported; one without is taken as unknown, so ancestry answers stay honest until its history is
+    # reported again. The commit sequence starts at 1 for the commits already stored.
+    2: """
 ALTER TABLE orgs ADD COLUMN commit_seq INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE commits ADD COLUMN parents_known INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE commits ADD COLUMN seq INTEGER NOT NULL DEFAULT 1;
 UPDATE commits SET parents_known = 1
 WHERE EXISTS (SELECT 1 FROM commit_parents p WHERE p.org = commits.org AND p.child = commits.sha);
+CREATE INDEX IF NOT EXISTS commits_by_seq ON commits (org, seq);
 """,
-}
-
-# Filled in after the tables of DDL exist, in the same transaction as the upgrade (`Database.create_schema`).
-# Version 3 keeps the shas known only from builds in `build_commits`.
-BACKFILLS: dict[int, str] = {
-    2: """
+    # Version 3 keeps the shas known only from builds in `build_commits`, filled from the artifacts stored.
+    3: """
+CREATE TABLE IF NOT EXISTS build_commits (
+    org TEXT NOT NULL, sha TEXT NOT NULL, PRIMARY KEY (org, sha)
+) WITHOUT ROWID;
 INSERT OR IGNORE INTO build_commits (org, sha)
 SELECT DISTINCT a.org, a.git_commit FROM artifacts AS a
 WHERE a.git_commit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commits AS c WHERE c.org = a.org AND c.sha = a.git_commit);
 """,
 }
+assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS orgs (

@@ -11,7 +11,7 @@ from tracegraph.errors import TracegraphError
 from tracegraph.graph import not_found
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import reads, rows, tokens, writes
-from tracegraph.graph.embedded.database import Database
+from tracegraph.graph.embedded.database import Database, Synchronous
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -44,8 +44,8 @@ from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 class EmbeddedStore:
     backend = "embedded"
 
-    def __init__(self, path: Path) -> None:
-        self._database = Database(path)
+    def __init__(self, path: Path, *, synchronous: Synchronous = "FULL") -> None:
+        self._database = Database(path, synchronous=synchronous)
         self._ancestry = AncestryIndex()
 
     @property

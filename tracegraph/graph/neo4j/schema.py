@@ -1,4 +1,11 @@
-"""Constraints and indexes of the Neo4j graph, created at start-up (idempotent: `IF NOT EXISTS`).
+"""Constraints, indexes and data upgrades of the Neo4j graph, as numbered steps applied once each, in order.
+
+The graph's version is stored on one node, `(:TracegraphSchema {key: 'tracegraph', version})`. At start-up the
+store reads it (one look-up); when it is current nothing else runs, so a start costs no scan however large the
+graph. Otherwise each step after it runs in order: its schema commands (idempotent, `IF NOT EXISTS`; Neo4j runs
+schema commands in transactions of their own), a wait for the indexes to come online, then its data statements
+and the new version in one write transaction. A step interrupted half way runs again whole at the next start,
+which its idempotence allows. A graph from before versioning has no node, i.e. version 0, and gets every step.
 
 Every key of docs/store-semantics.md is a uniqueness constraint (each backed by a range index, so equality and
 `STARTS WITH` on the key's last property are index seeks). The other indexes serve the hot reads: the Runs opening,
@@ -6,6 +13,18 @@ closing or open in one environment, the Runs of a fingerprint, snapshots by time
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What takes the graph from version `version - 1` to `version`."""
+
+    version: int
+    schema: tuple[str, ...]
+    data: tuple[str, ...] = ()
+
 
 CONSTRAINTS: tuple[str, ...] = (
     "CREATE CONSTRAINT org_key IF NOT EXISTS FOR (n:Org) REQUIRE n.name IS UNIQUE",
@@ -34,8 +53,6 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX commit_seq IF NOT EXISTS FOR (n:Commit) ON (n.org, n.seq)",
     "CREATE INDEX artifact_commit IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.git_commit)",
     "CREATE INDEX artifact_git_commit IF NOT EXISTS FOR (n:Artifact) ON (n.git_commit)",
-    # The artifacts whose commit was never reported: read with the directed candidates of "where is it running".
-    "CREATE INDEX artifact_pending IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.commit_pending)",
     "CREATE INDEX artifact_age IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.flow, n.created_at)",
     "CREATE INDEX deployment_target IF NOT EXISTS FOR (n:Deployment) ON (n.org, n.fingerprint, n.environment)",
     # Prefix search: the composite key indexes above already serve `org = $org AND sha STARTS WITH $prefix`;
@@ -44,18 +61,37 @@ INDEXES: tuple[str, ...] = (
     "CREATE TEXT INDEX digest_fingerprint_text IF NOT EXISTS FOR (n:Digest) ON (n.fingerprint)",
 )
 
-STATEMENTS: tuple[str, ...] = CONSTRAINTS + INDEXES
-
-# Indexes fill in the background; start-up waits so the first queries are planned with them.
-AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
-
-# Data written by an older tracegraph, brought up to what the current reads expect; idempotent, run at start-up
-# after the indexes. Artifacts from before `commit_pending` get it (a scan of the Artifact label per start-up).
-BACKFILLS: tuple[str, ...] = (
-    """
+STEPS: tuple[Step, ...] = (
+    # 1: the keys and the read indexes, as every graph before versioning had them.
+    Step(1, CONSTRAINTS + INDEXES),
+    # 2: artifacts whose commit was never reported carry `commit_pending`, read with the directed candidates of
+    # "where is this commit running"; artifacts written before it get it once, here (a scan of the Artifact label).
+    Step(
+        2,
+        ("CREATE INDEX artifact_pending IF NOT EXISTS FOR (n:Artifact) ON (n.org, n.commit_pending)",),
+        (
+            """
 MATCH (a:Artifact)
 WHERE a.commit_pending IS NULL
 SET a.commit_pending = a.git_commit IS NOT NULL
     AND NOT EXISTS { MATCH (c:Commit {org: a.org, sha: a.git_commit}) WHERE c.reported }
 """,
+        ),
+    ),
 )
+SCHEMA_VERSION = STEPS[-1].version
+assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"
+
+# The version node: one per graph, so its key is a constant. The constraint makes concurrent starts MERGE one node.
+VERSION_CONSTRAINT = (
+    "CREATE CONSTRAINT tracegraph_schema_key IF NOT EXISTS FOR (n:TracegraphSchema) REQUIRE n.key IS UNIQUE"
+)
+READ_VERSION = "OPTIONAL MATCH (s:TracegraphSchema {key: 'tracegraph'}) RETURN coalesce(max(s.version), 0) AS version"
+# Never lowers the version: a process that raced ahead may have stored a later one.
+SET_VERSION = """
+MERGE (s:TracegraphSchema {key: 'tracegraph'})
+SET s.version = CASE WHEN coalesce(s.version, 0) < $version THEN $version ELSE s.version END
+"""
+
+# Indexes fill in the background; a step waits so the next step and the first queries are planned with them.
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"

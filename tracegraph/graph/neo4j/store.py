@@ -38,7 +38,7 @@ from tracegraph.graph.inputs import (
     TokenInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
-from tracegraph.graph.neo4j import reads, schema, tokens, writes
+from tracegraph.graph.neo4j import migrations, reads, tokens, writes
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -122,16 +122,8 @@ class Neo4jStore:
         driver = self._open()
         try:
             await driver.verify_connectivity()
-            async with driver.session(database=self._database) as session:
-                # Schema commands cannot share a transaction with writes; each runs on its own (idempotent).
-                for statement in schema.STATEMENTS:
-                    result = await session.run(statement)
-                    await result.consume()
-                result = await session.run(schema.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS)
-                await result.consume()
-                for statement in schema.BACKFILLS:
-                    result = await session.run(statement)
-                    await result.consume()
+            # The numbered schema steps after the graph's version (schema.py); nothing more when it is current.
+            await migrations.migrate(driver, self._database, wait_seconds=INDEX_WAIT_SECONDS)
         except UNREACHABLE as error:
             raise Unavailable(f"neo4j at {self._uri} is unavailable: {error}") from error
         logger.info("neo4j store ready at %s (database %s)", self._uri, self._database or "default")

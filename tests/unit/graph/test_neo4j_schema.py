@@ -1,0 +1,78 @@
+"""The Neo4j schema's numbered steps on the real server: a graph with the previous version's constraints and
+indexes (made here by hand, as a tracegraph from before versioning left them) ends at the current version, and a
+start on a current graph runs nothing (no backfill scan)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from tracegraph.graph.neo4j import migrations, schema
+from tracegraph.graph.neo4j.store import Neo4jStore
+
+# Version 1 as tracegraph before versioning created it (adaad28): every key and read index, no `artifact_pending`.
+VERSION_1_NAMES = {
+    "org_key", "flow_key", "environment_key", "repository_key", "commit_key", "artifact_key", "digest_key",
+    "snapshot_key", "deployment_key", "attestation_key", "token_key", "token_secret", "run_opening", "run_closing",
+    "run_open", "run_fingerprint", "snapshot_time", "commit_seq", "artifact_commit", "artifact_git_commit",
+    "artifact_age", "deployment_target", "commit_sha_text", "digest_fingerprint_text",
+}  # fmt: skip
+CURRENT_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
+NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
+PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def driver(neo4j_uri: str) -> AsyncIterator[AsyncDriver]:
+    async with AsyncGraphDatabase.driver(neo4j_uri, auth=None) as opened:
+        yield opened
+        # Leave the server as every other test expects it: current schema, no data.
+        await migrations.migrate(opened, None, wait_seconds=300)
+        await opened.execute_query("MATCH (n) DETACH DELETE n")
+
+
+async def names(driver: AsyncDriver) -> set[str]:
+    records, _, _ = await driver.execute_query(NAMES)
+    return set(records[0]["names"])
+
+
+async def pending(driver: AsyncDriver) -> dict[str, bool | None]:
+    records, _, _ = await driver.execute_query(PENDING)
+    return {record["fingerprint"]: record["pending"] for record in records}
+
+
+async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    # By hand: version 1's statements, and nothing of later steps (a graph from before versioning).
+    await driver.execute_query("DROP INDEX artifact_pending IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT tracegraph_schema_key IF EXISTS")
+    for statement in schema.CONSTRAINTS + schema.INDEXES:
+        await driver.execute_query(statement)
+    assert await names(driver) == VERSION_1_NAMES
+    await driver.execute_query(
+        "CREATE (:Artifact {org: 'migrated', flow: 'web', fingerprint: 'built', git_commit: 'abc'}),"
+        " (:Artifact {org: 'migrated', flow: 'web', fingerprint: 'plain'}),"
+        " (:Commit {org: 'migrated', sha: 'abc', reported: false})"
+    )
+
+    store = Neo4jStore(neo4j_uri)
+    await store.start()
+    await store.close()
+    assert await names(driver) == CURRENT_NAMES
+    records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION]
+    assert await pending(driver) == {"built": True, "plain": False}
+
+    # Current: a start runs no step, so an artifact without the mark (as if written before step 2) keeps none.
+    await driver.execute_query("CREATE (:Artifact {org: 'migrated', flow: 'web', fingerprint: 'late'})")
+    assert await migrations.migrate(driver, None, wait_seconds=300) == schema.SCHEMA_VERSION
+    assert (await pending(driver))["late"] is None
+
+
+async def test_each_step_is_idempotent(driver: AsyncDriver) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")  # no version node: every step again, on a current schema
+    assert await migrations.migrate(driver, None, wait_seconds=300) == 0
+    assert await names(driver) == CURRENT_NAMES
+    assert await migrations.migrate(driver, None, wait_seconds=300) == schema.SCHEMA_VERSION
