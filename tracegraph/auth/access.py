@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracegraph.errors import Forbidden, NotFound
+from tracegraph.graph import not_found
 from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 
@@ -34,7 +35,7 @@ ANONYMOUS = Principal(org=None, role=None)
 
 
 def org_not_found(org: str) -> NotFound:
-    return NotFound(f"org '{org}' not found")
+    return not_found.org(org)
 
 
 def can_read(principal: Principal, org: str, *, public: bool) -> bool:

@@ -11,6 +11,7 @@ from contextlib import suppress
 from strawberry.dataloader import DataLoader
 
 from tracegraph.errors import InvalidInput, NotFound
+from tracegraph.graph import not_found
 from tracegraph.graph.model import Commit, Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
@@ -93,7 +94,7 @@ class Loaders:
                     found[(org, names[0])] = await self._store.get_environment(org, names[0])
             else:
                 found.update({(org, env.name): env for env in await self._store.list_environments(org)})
-        return [found.get(key) or NotFound(f"environment '{key[1]}' not found in org '{key[0]}'") for key in keys]
+        return [found.get(key) or not_found.environment(key[0], key[1]) for key in keys]
 
     async def _load_flows(self, keys: list[NameKey]) -> Sequence[Flow | BaseException]:
         found: dict[NameKey, Flow] = {}
@@ -103,7 +104,7 @@ class Loaders:
                     found[(org, names[0])] = await self._store.get_flow(org, names[0])
             else:
                 found.update({(org, flow.name): flow for flow in await self._store.list_flows(org)})
-        return [found.get(key) or NotFound(f"flow '{key[1]}' not found in org '{key[0]}'") for key in keys]
+        return [found.get(key) or not_found.flow(key[0], key[1]) for key in keys]
 
     async def _load_commits(self, keys: list[NameKey]) -> Sequence[Commit | BaseException]:
         found: dict[NameKey, Commit | BaseException] = {}

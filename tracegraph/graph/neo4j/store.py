@@ -308,7 +308,7 @@ class Neo4jStore:
         try:
             return await self._write(work)
         except ConstraintError as error:  # the same secret twice: only a caller reusing a secret gets here
-            raise Conflict("a token with this secret already exists") from error
+            raise Conflict("a token with this secret exists already") from error
 
     async def token_by_hash(self, secret_hash: str) -> Token | None:
         return await self._read(partial(tokens.token_by_hash, secret_hash=secret_hash))
