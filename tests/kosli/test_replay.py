@@ -83,7 +83,8 @@ async def test_replay(position: int, store: GraphStore, client: httpx.AsyncClien
         pytest.skip(f"{record['tag']}: needs {UNSUPPORTED[record['tag']]}, which the store lacks")
     await fresh_orgs(store)
     for earlier in every[:position]:
-        await send(client, store, earlier)
+        if earlier["method"] != "GET":  # reads change nothing
+            await send(client, store, earlier)
     response = await send(client, store, record)
     assert response.status_code not in (409, 429), response.text
     assert response.status_code < 500, response.text

@@ -3,11 +3,10 @@ as `/graphql` (tracegraph.auth). Every handler names its org and the role it nee
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from tracegraph.auth.access import Access
@@ -50,6 +49,3 @@ async def caller(request: Request, org: str, role: Role) -> GraphStore:
     store = shared.store()
     await Access(store, principal).require(org, role)
     return store
-
-
-Handler = Callable[[Request], Awaitable[Response]]
