@@ -34,6 +34,7 @@ from tracegraph.graph.store import GraphStore
 from tracegraph.http.body_limit import BodyLimit
 from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
+from tracegraph.http.paths import CollapseSlashes
 from tracegraph.kosli import kosli_api, ready_response
 from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
+            Middleware(CollapseSlashes),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(
                 TokenAuth,

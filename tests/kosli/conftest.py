@@ -15,7 +15,8 @@ from tracegraph.demo import DEMO_ORG, load_demo
 from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 
-SPEC_DIR = Path("/work/shared/kosli-api")
+# Beside the repository, never in it (as the real git histories: tests/contract/real_histories.py).
+SPEC_DIR = Path(__file__).parents[2].parent / "shared" / "kosli-api"
 CAPTURED = SPEC_DIR / "captured-requests.jsonl"
 # What the CLI sends on every request (SPEC §1.2), bodiless GETs included.
 CLI_HEADERS = {"User-Agent": "Kosli/v2.38.0", "Content-Type": "application/json; charset=utf-8"}
