@@ -30,6 +30,14 @@ def limit_error(message: str, setting: str, nodes: Sequence[Node] | None = None)
     )
 
 
+def fragments_of(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in context.document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
 def depth_rule(max_depth: int) -> type[ValidationRule]:
     """An operation whose fields nest more than `max_depth` levels below its root fields is refused. Introspection
     fields (`__schema`, `__type`) are not counted: GraphiQL's own query nests `ofType` deeply."""
@@ -37,11 +45,7 @@ def depth_rule(max_depth: int) -> type[ValidationRule]:
     class DepthLimit(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            fragments = {
-                definition.name.value: definition
-                for definition in context.document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
+            fragments = fragments_of(context)
             levels: dict[str, int] = {}
             for operation in context.document.definitions:
                 if not isinstance(operation, OperationDefinitionNode):
@@ -85,11 +89,7 @@ def aliases_rule(max_aliases: int) -> type[ValidationRule]:
     class AliasLimit(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            fragments = {
-                definition.name.value: definition
-                for definition in context.document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
+            fragments = fragments_of(context)
             total = sum(
                 count_fields_with_alias(definition, fragments)
                 for definition in context.document.definitions
