@@ -83,6 +83,8 @@ OPERATIONS = [
               "createEnvironment(input: $input) { environment { name } } }", with_input(name="prod", type="K8S")),
     Operation("reportArtifact", Role.WRITER, "mutation($input: ReportArtifactInput!) { reportArtifact(input: $input) "
               "{ artifact { name } } }", with_input(flow="web", fingerprint=fp("web-1"), name="web")),
+    Operation("beginTrail", Role.WRITER, "mutation($input: BeginTrailInput!) { beginTrail(input: $input) "
+              "{ trail { name } } }", with_input(flow="web", name="run-1")),
     Operation("reportCommits", Role.WRITER, "mutation($input: ReportCommitsInput!) { reportCommits(input: $input) "
               "{ received } }", with_input(repoUrl="https://example.com/r", commits=[{"sha": sha("c1")}])),
     Operation("reportDeployment", Role.WRITER, "mutation($input: ReportDeploymentInput!) { reportDeployment(input: "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2
+from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded import database
 from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
@@ -84,7 +84,30 @@ async def test_a_version_1_file_is_upgraded_step_by_step_and_its_roots_are_not_t
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 
-async def test_a_version_2_file_gets_step_3_only(tmp_path: Path) -> None:
+ROWS_3 = """
+INSERT INTO orgs (name, public, description, created_at) VALUES ('acme', 0, '', 0);
+INSERT INTO flows (org, name, description, created_at) VALUES ('acme', 'web', '', 0);
+INSERT INTO artifacts (org, flow, fingerprint, name, created_at, git_commit)
+VALUES ('acme', 'web', 'f1', 'w', 0, 'cccc');
+"""
+
+
+async def test_a_version_3_file_gets_trails_and_keeps_its_artifacts(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    old_file(path, VERSION_3, 3, ROWS_3)
+    store = EmbeddedStore(path)
+    await store.start()
+    assert (await store.get_flow("acme", "web")).template_yaml is None
+    assert await store.trails("acme", "web", limit=10) == []
+    await store.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        artifact = connection.execute("SELECT fingerprint, trail, state FROM artifact_states").fetchall()
+    assert artifact == [("f1", None, "COMPLIANT")]  # the view was made again with the new columns
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_2_file_gets_steps_3_and_4(tmp_path: Path) -> None:
     path = tmp_path / "tracegraph.sqlite3"
     old_file(path, VERSION_2, 2)
     store = EmbeddedStore(path)

@@ -40,6 +40,7 @@ MAX_RUNNING = 10_000
 MAX_COMMITS_PER_BATCH = 5_000
 MAX_PARENTS = 64
 MAX_ATTESTATION_DATA_BYTES = 65_536
+MAX_USER_DATA_BYTES = 65_536
 
 
 class EnvironmentType(StrEnum):
@@ -50,6 +51,7 @@ class EnvironmentType(StrEnum):
     LAMBDA = "lambda"
     S3 = "S3"
     AZURE_APPS = "azure-apps"
+    CLOUD_RUN = "cloud-run"
     LOGICAL = "logical"
 
 
@@ -68,6 +70,8 @@ class FlowInput(Input):
     name: Name
     description: Text = ""
     repo_url: Url | None = None
+    # Kept and returned as given (a Kosli flow template); never evaluated. None keeps the stored one.
+    template_yaml: Text | None = None
 
 
 class EnvironmentInput(Input):
@@ -91,12 +95,46 @@ class ArtifactInput(Input):
     # Commit details may ride along with the build so the commit node exists without a separate history import.
     commit: CommitInput | None = None
     repo_url: Url | None = None
+    # The trail (run of the flow) it belongs to: created in the flow when missing, as `kosli attest artifact
+    # --trail` does. None keeps the stored link; a name replaces it (with `template_reference_name` as given).
+    trail: Name | None = None
+    template_reference_name: Name | None = None
+    # Git history written with the artifact, in the same transaction (commits without `repo_url` are kept too).
+    history: list[CommitInput] = Field(default_factory=list, max_length=MAX_COMMITS_PER_BATCH)
 
     @model_validator(mode="after")
     def _commit_matches(self) -> ArtifactInput:
         if self.commit is not None and self.git_commit is not None and self.commit.sha != self.git_commit:
             raise ValueError("commit.sha must equal git_commit")
+        if self.template_reference_name is not None and self.trail is None:
+            raise ValueError("template_reference_name needs a trail")
         return self
+
+    @field_validator("history")
+    @classmethod
+    def _unique_history(cls, commits: list[CommitInput]) -> list[CommitInput]:
+        return _unique_shas(commits)
+
+
+class TrailInput(Input):
+    """One run of a flow (`kosli begin trail`), usually named after its commit. Beginning it again updates
+    `description`, `origin_url` and `user_data`; `git_commit` and `template_yaml` given replace the stored ones."""
+
+    org: Name
+    flow: Name
+    name: Name
+    description: Text = ""
+    # Upserted into the commit graph in the same transaction, as `ArtifactInput.commit` is.
+    git_commit: CommitInput | None = None
+    repo_url: Url | None = None
+    origin_url: Url | None = None
+    user_data: dict[str, Any] = Field(default_factory=dict)
+    template_yaml: Text | None = None
+
+    @field_validator("user_data")
+    @classmethod
+    def _user_data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return _json_object(data, MAX_USER_DATA_BYTES)
 
 
 class CommitInput(Input):
@@ -134,13 +172,29 @@ class CommitsInput(Input):
     @field_validator("commits")
     @classmethod
     def _unique_shas(cls, commits: list[CommitInput]) -> list[CommitInput]:
-        # Two reports of one commit in a batch may disagree (parents, message): which one wins would be an accident.
-        first: dict[str, int] = {}
-        for position, commit in enumerate(commits):
-            if commit.sha in first:
-                raise ValueError(f"sha {commit.sha} appears twice (items {first[commit.sha]} and {position})")
-            first[commit.sha] = position
-        return commits
+        return _unique_shas(commits)
+
+
+def _unique_shas(commits: list[CommitInput]) -> list[CommitInput]:
+    # Two reports of one commit in a batch may disagree (parents, message): which one wins would be an accident.
+    first: dict[str, int] = {}
+    for position, commit in enumerate(commits):
+        if commit.sha in first:
+            raise ValueError(f"sha {commit.sha} appears twice (items {first[commit.sha]} and {position})")
+        first[commit.sha] = position
+    return commits
+
+
+def _json_object(data: dict[str, Any], limit: int) -> dict[str, Any]:
+    try:
+        text = json.dumps(data, default=str, allow_nan=False)
+    except ValueError:
+        raise ValueError("must be JSON: NaN and Infinity are not numbers there") from None
+    except RecursionError:
+        raise ValueError("must be JSON nested less deeply") from None
+    if len(text) > limit:
+        raise ValueError(f"must serialise to at most {limit} bytes of JSON")
+    return data
 
 
 class DeploymentInput(Input):
@@ -196,15 +250,7 @@ class AttestationInput(Input):
     @field_validator("data")
     @classmethod
     def _data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
-        try:
-            text = json.dumps(data, default=str, allow_nan=False)
-        except ValueError:
-            raise ValueError("must be JSON: NaN and Infinity are not numbers there") from None
-        except RecursionError:
-            raise ValueError("must be JSON nested less deeply") from None
-        if len(text) > MAX_ATTESTATION_DATA_BYTES:
-            raise ValueError(f"must serialise to at most {MAX_ATTESTATION_DATA_BYTES} bytes of JSON")
-        return data
+        return _json_object(data, MAX_ATTESTATION_DATA_BYTES)
 
 
 class TokenInput(Input):
@@ -219,6 +265,7 @@ class TokenInput(Input):
 
 
 ArtifactInput.model_rebuild()
+TrailInput.model_rebuild()
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -26,6 +26,21 @@ class Flow(Node):
     description: str
     repo_url: str | None
     created_at: datetime
+    template_yaml: str | None = None  # a Kosli flow template, kept as given, never evaluated
+
+
+class Trail(Node):
+    """One run of a flow (`kosli begin trail`): groups the artifacts reported with its name."""
+
+    org: str
+    flow: str
+    name: str
+    description: str
+    created_at: datetime
+    origin_url: str | None
+    user_data: dict[str, Any]
+    git_commit: str | None
+    template_yaml: str | None
 
 
 class Repository(Node):
@@ -82,6 +97,7 @@ class Artifact(Node):
     commit_url: str | None
     git_commit: str | None
     state: ArtifactState
+    trail: str | None = None  # the trail (of its flow) it was last reported in
 
 
 class Environment(Node):

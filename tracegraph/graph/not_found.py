@@ -32,6 +32,10 @@ def artifact(flow: str, fingerprint: str) -> NotFound:
     return NotFound(f"artifact {fingerprint} not found in flow '{flow}'")
 
 
+def trail(flow: str, name: str) -> NotFound:
+    return NotFound(f"trail '{name}' not found in flow '{flow}'")
+
+
 def token(org: str, token_id: str) -> NotFound:
     return NotFound(f"token '{token_id}' not found in org '{org}'")
 

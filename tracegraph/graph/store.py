@@ -24,8 +24,9 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -37,6 +38,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
@@ -83,7 +85,11 @@ class GraphStore(Protocol):
     # --- ingest: each one transaction, nothing written on failure ---
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        """Upsert by (flow, fingerprint); creates the Digest and Commit (with its parents, if given) it needs."""
+        """Upsert by (flow, fingerprint); creates the Digest and Commit (with its parents, if given) it needs, writes
+        its `history` commits, and links it to its `trail` (created in the flow when missing)."""
+
+    async def begin_trail(self, trail: TrailInput) -> Trail:
+        """Create or update a trail of a flow (keeping its creation time); upserts its `git_commit`."""
 
     async def report_commits(self, batch: CommitsInput) -> CommitsReported:
         """Upsert git history; `created` counts commits not stored before (re-running adds nothing)."""
@@ -142,6 +148,12 @@ class GraphStore(Protocol):
 
     async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         """Newest first; `after` is the fingerprint of the last artifact of the previous page (keyset)."""
+
+    async def trail(self, org: str, flow: str, name: str) -> TrailDetail:
+        """A trail with its commit, artifacts and their attestations."""
+
+    async def trails(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Trail]:
+        """Newest first; `after` is the name of the last trail of the previous page (keyset)."""
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         """A commit by unique prefix; a sha known only from an artifact's `git_commit` answers with no details."""

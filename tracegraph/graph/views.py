@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict
 
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Node, Snapshot
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Node, Snapshot, Trail
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
 
@@ -223,3 +223,20 @@ class ReportedSnapshot(Node):
 class CommitsReported(Node):
     received: int
     created: int
+
+
+class TrailArtifact(Node):
+    """An artifact of a trail, with the name of its slot in the flow's template (None when not given)."""
+
+    provenance: Provenance
+    template_reference_name: str | None
+
+
+class TrailDetail(Node):
+    """A trail with its commit (None when the trail names none; a bare commit when only its sha is known), its
+    artifacts (oldest first, then by fingerprint) and their attestations (oldest first, then by id)."""
+
+    trail: Trail
+    commit: Commit | None
+    artifacts: tuple[TrailArtifact, ...]
+    attestations: tuple[Attestation, ...]

@@ -51,6 +51,10 @@ def _index(part: object) -> bool:
     return type(part) is int and 1 <= part <= MAX_INDEX  # `type(...) is int`: JSON's true is no index
 
 
+def _micros(part: object) -> bool:
+    return type(part) is int and part >= 0
+
+
 def _observed_name(part: object) -> bool:
     # As stored, not as the rules accept it today: names reported before a rule tightened still page.
     return isinstance(part, str) and 1 <= len(part) <= 512 and unicode_error(part) is None
@@ -64,6 +68,8 @@ SHAPES: dict[str, tuple[Callable[[object], bool], ...]] = {
     "event": (_observed_name, _fingerprint),  # a snapshot's events: (observed name, fingerprint)
     "flow": (_name,),
     "environment": (_name,),
+    "trail": (_name,),  # a flow's trails, newest first: the last trail name seen
+    "trail_artifact": (_micros, _fingerprint),  # a trail's artifacts: (created_at in µs since 1970, fingerprint)
 }
 
 

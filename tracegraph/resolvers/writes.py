@@ -18,9 +18,10 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TrailInput,
     parse,
 )
-from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Role
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Role, Trail
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
 from tracegraph.resolvers.context import Context
 
@@ -80,3 +81,7 @@ async def report_snapshot(ctx: Context, data: dict[str, Any]) -> ReportedSnapsho
 
 async def attest(ctx: Context, data: dict[str, Any]) -> Attestation:
     return await _write(AttestationInput, data, ctx.store.attest)
+
+
+async def begin_trail(ctx: Context, data: dict[str, Any]) -> Trail:
+    return await _write(TrailInput, data, ctx.store.begin_trail)

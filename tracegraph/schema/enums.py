@@ -16,7 +16,8 @@ strawberry.enum(
     DomainEnvironmentType,
     name="EnvironmentType",
     description="Where an environment runs its artifacts: a Kubernetes cluster, an ECS cluster, Docker hosts, plain "
-    "servers, Lambda functions, S3 buckets, Azure apps, or a logical grouping of other environments.",
+    "servers, Lambda functions, S3 buckets, Azure apps, Google Cloud Run services, or a logical grouping of other "
+    "environments.",
 )
 strawberry.enum(
     DomainEventType,

@@ -10,7 +10,13 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from tracegraph.graph.inputs import MAX_ATTESTATION_DATA_BYTES, MAX_COMMITS_PER_BATCH, MAX_PARENTS, MAX_RUNNING
+from tracegraph.graph.inputs import (
+    MAX_ATTESTATION_DATA_BYTES,
+    MAX_COMMITS_PER_BATCH,
+    MAX_PARENTS,
+    MAX_RUNNING,
+    MAX_USER_DATA_BYTES,
+)
 from tracegraph.graph.rules import (
     FINGERPRINT_RULE,
     LABEL_RULE,
@@ -49,6 +55,9 @@ class CreateFlowInput:
     name: str = strawberry.field(description=f"The flow's name. {NAME}")
     description: str | None = field(TEXT)
     repo_url: str | None = field(f"The source repository. {URL}")
+    template_yaml: str | None = field(
+        f"The flow's template (YAML), kept and returned as given, never evaluated; null keeps the stored one. {TEXT}"
+    )
 
 
 @strawberry.input(description="Create an environment, or update it.")
@@ -85,7 +94,34 @@ class ReportArtifactInput:
     build_url: str | None = field(f"A link to the CI build. {URL}")
     created_at: datetime | None = field(f"When it was built (default: now). {TIME}")
     commit: CommitInput | None = field("The commit's details, so they need no separate report; sha = gitCommit.")
-    repo_url: str | None = field(f"The repository of `commit`. {URL}")
+    repo_url: str | None = field(f"The repository of `commit` and `history`. {URL}")
+    trail: str | None = field(
+        f"The trail (run of the flow) it belongs to, created when missing; null keeps the stored one. {NAME}"
+    )
+    template_reference_name: str | None = field(f"Its name in the trail's template; needs `trail`. {NAME}")
+    history: list[CommitInput] | None = field(
+        f"Git history written with the artifact, in the same transaction: at most {MAX_COMMITS_PER_BATCH:,} "
+        "commits with their parents, each sha once; kept also without `repoUrl`."
+    )
+
+
+@strawberry.input(description="Begin a trail (one run of a flow), or update it; its creation time is kept.")
+class BeginTrailInput:
+    org: str = strawberry.field(description="The org.")
+    flow: str = strawberry.field(description="The flow, which must exist.")
+    name: str = strawberry.field(description=f"The trail's name, usually the commit's sha. {NAME}")
+    description: str | None = field(TEXT)
+    git_commit: CommitInput | None = field(
+        "The commit the run is for, written to the commit graph with the trail; null keeps the stored one."
+    )
+    repo_url: str | None = field(f"The repository of `gitCommit`. {URL}")
+    origin_url: str | None = field(f"A link to where the run happened, e.g. a CI job. {URL}")
+    user_data: JSON | None = field(
+        f"What the run reports about itself: a JSON object of at most {MAX_USER_DATA_BYTES:,} bytes."
+    )
+    template_yaml: str | None = field(
+        f"The trail's template (YAML), kept as given, never evaluated; null keeps the stored one. {TEXT}"
+    )
 
 
 @strawberry.input(description="Report git history for one repository, in bulk. Idempotent.")

@@ -15,6 +15,7 @@ from tracegraph.schema.enums import Role
 from tracegraph.schema.info import Info
 from tracegraph.schema.inputs import (
     AttestInput,
+    BeginTrailInput,
     CreateEnvironmentInput,
     CreateFlowInput,
     CreateOrgInput,
@@ -26,6 +27,7 @@ from tracegraph.schema.inputs import (
 )
 from tracegraph.schema.payloads import (
     AttestPayload,
+    BeginTrailPayload,
     CreateEnvironmentPayload,
     CreateFlowPayload,
     CreateOrgPayload,
@@ -44,6 +46,7 @@ from tracegraph.schema.types.flow import Flow
 from tracegraph.schema.types.org import Org
 from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.schema.types.token import Token
+from tracegraph.schema.types.trail import Trail
 
 
 @strawberry.type(description="Writes: what integrations report.")
@@ -77,6 +80,14 @@ class Mutation:
         return ReportArtifactPayload(
             artifact=Artifact.of_model(await writes.report_artifact(info.context, to_data(input)))
         )
+
+    @strawberry.mutation(
+        permission_classes=[Writes],
+        description="Begin a trail (one run of a flow, `kosli begin trail`), or update its description, origin URL "
+        "and user data; its commit is written with it. Artifacts join a trail with `reportArtifact(input: {trail})`.",
+    )
+    async def begin_trail(self, info: Info, input: BeginTrailInput) -> BeginTrailPayload:
+        return BeginTrailPayload(trail=Trail.of(await writes.begin_trail(info.context, to_data(input))))
 
     @strawberry.mutation(
         permission_classes=[Writes], description="Report git history in bulk (upsert; re-reporting creates nothing)."

@@ -12,6 +12,7 @@ from tracegraph.schema.types.event import Event
 from tracegraph.schema.types.flow import Flow
 from tracegraph.schema.types.org import Org
 from tracegraph.schema.types.snapshot import Snapshot
+from tracegraph.schema.types.trail import Trail
 
 
 @strawberry.type(description="The org as stored.")
@@ -55,3 +56,8 @@ class ReportSnapshotPayload:
 @strawberry.type(description="The attestation as stored.")
 class AttestPayload:
     attestation: Attestation = strawberry.field(description="The attestation.")
+
+
+@strawberry.type(description="The trail as stored.")
+class BeginTrailPayload:
+    trail: Trail = strawberry.field(description="The trail.")

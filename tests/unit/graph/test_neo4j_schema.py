@@ -19,7 +19,8 @@ VERSION_1_NAMES = {
     "run_open", "run_fingerprint", "snapshot_time", "commit_seq", "artifact_commit", "artifact_git_commit",
     "artifact_age", "deployment_target", "commit_sha_text", "digest_fingerprint_text",
 }  # fmt: skip
-CURRENT_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
+VERSION_2_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
+CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age"}
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
 
@@ -43,11 +44,17 @@ async def pending(driver: AsyncDriver) -> dict[str, bool | None]:
     return {record["fingerprint"]: record["pending"] for record in records}
 
 
+async def drop_after_version_1(driver: AsyncDriver) -> None:
+    await driver.execute_query("DROP INDEX artifact_pending IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT tracegraph_schema_key IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT trail_key IF EXISTS")
+    await driver.execute_query("DROP INDEX trail_age IF EXISTS")
+
+
 async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
     await driver.execute_query("MATCH (n) DETACH DELETE n")
     # By hand: version 1's statements, and nothing of later steps (a graph from before versioning).
-    await driver.execute_query("DROP INDEX artifact_pending IF EXISTS")
-    await driver.execute_query("DROP CONSTRAINT tracegraph_schema_key IF EXISTS")
+    await drop_after_version_1(driver)
     for statement in schema.CONSTRAINTS + schema.INDEXES:
         await driver.execute_query(statement)
     assert await names(driver) == VERSION_1_NAMES
@@ -76,3 +83,29 @@ async def test_each_step_is_idempotent(driver: AsyncDriver) -> None:
     assert await migrations.migrate(driver, None, wait_seconds=300) == 0
     assert await names(driver) == CURRENT_NAMES
     assert await migrations.migrate(driver, None, wait_seconds=300) == schema.SCHEMA_VERSION
+
+
+async def test_a_version_2_graph_gets_trails_and_keeps_its_flows(driver: AsyncDriver, neo4j_uri: str) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await drop_after_version_1(driver)
+    for step in schema.STEPS[:2]:  # version 2 as 5ee12a7 left it: steps 1 and 2, the version node at 2
+        for statement in step.schema:
+            await driver.execute_query(statement)
+    await driver.execute_query(schema.VERSION_CONSTRAINT)
+    await driver.execute_query(schema.SET_VERSION, version=2)
+    assert await names(driver) == VERSION_2_NAMES
+    await driver.execute_query(
+        "CREATE (:Org {name: 'migrated', created_at: datetime()}),"
+        " (:Flow {org: 'migrated', name: 'web', description: '', created_at: datetime()})"
+    )
+
+    store = Neo4jStore(neo4j_uri)
+    await store.start()
+    try:
+        assert (await store.get_flow("migrated", "web")).template_yaml is None
+        assert await store.trails("migrated", "web", limit=5) == []
+    finally:
+        await store.close()
+    assert await names(driver) == CURRENT_NAMES
+    records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION]

@@ -8,11 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from tracegraph.errors import InvalidInput, TracegraphError
-from tracegraph.graph import assembly, not_found, prefixes, selectors
+from tracegraph.graph import assembly, not_found, prefixes, selectors, trails
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot, Trail
 from tracegraph.graph.rules import MAX_SEARCH_MATCHES
 from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
 from tracegraph.graph.views import (
@@ -30,6 +30,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
     SnapshotEvents,
+    TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts, Window
 from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
@@ -208,6 +209,21 @@ SELECT_LIST_ARTIFACTS = """
     ORDER BY a.created_at DESC, a.fingerprint DESC LIMIT :limit
 """
 SELECT_ARTIFACT_CREATED = "SELECT created_at FROM artifacts WHERE org = ? AND flow = ? AND fingerprint = ?"
+SELECT_TRAIL = "SELECT * FROM trails WHERE org = ? AND flow = ? AND name = ?"
+SELECT_TRAIL_ARTIFACTS = """
+    SELECT a.* FROM artifact_states a WHERE a.org = ? AND a.flow = ? AND a.trail = ?
+"""
+SELECT_TRAIL_ATTESTATIONS = """
+    SELECT t.* FROM artifacts a
+    JOIN attestations t INDEXED BY attestations_by_artifact ON t.org = a.org AND t.flow = a.flow
+    AND t.fingerprint = a.fingerprint
+    WHERE a.org = ? AND a.flow = ? AND a.trail = ?
+"""
+SELECT_LIST_TRAILS = """
+    SELECT t.* FROM trails t INDEXED BY trails_by_age WHERE t.org = :org AND t.flow = :flow
+    AND (:after_created IS NULL OR (t.created_at, t.name) < (:after_created, :after))
+    ORDER BY t.created_at DESC, t.name DESC LIMIT :limit
+"""
 
 _NO_LIMIT = 2**62
 
@@ -558,6 +574,37 @@ def list_artifacts(
         after_created = row["created_at"]
     parameters = {"org": org, "flow": flow, "after_created": after_created, "after": after, "limit": limit}
     return [rows.artifact(row) for row in connection.execute(SELECT_LIST_ARTIFACTS, parameters)]
+
+
+# --- trails -----------------------------------------------------------------------------------------------------
+
+
+def trail_detail(connection: sqlite3.Connection, org: str, flow: str, name: str) -> TrailDetail:
+    require_flow(connection, org, flow)
+    row = connection.execute(SELECT_TRAIL, (org, flow, name)).fetchone()
+    if row is None:
+        raise not_found.trail(flow, name)
+    found = rows.trail(row)
+    members = [
+        (rows.artifact(item), item["template_reference_name"])
+        for item in connection.execute(SELECT_TRAIL_ARTIFACTS, (org, flow, name))
+    ]
+    shas = {item.git_commit for item, _ in members if item.git_commit}
+    known = commits(connection, org, shas | ({found.git_commit} if found.git_commit else set()))
+    attested = [rows.attestation(item) for item in connection.execute(SELECT_TRAIL_ATTESTATIONS, (org, flow, name))]
+    return trails.detail(found, members, known, attested)
+
+
+def list_trails(connection: sqlite3.Connection, org: str, flow: str, limit: int, after: str | None) -> list[Trail]:
+    require_flow(connection, org, flow)
+    after_created = None
+    if after is not None:
+        row = connection.execute(SELECT_TRAIL, (org, flow, after)).fetchone()
+        if row is None:
+            raise InvalidInput("after", f"no trail '{after}' in flow '{flow}' to page after")
+        after_created = row["created_at"]
+    parameters = {"org": org, "flow": flow, "after_created": after_created, "after": after, "limit": limit}
+    return [rows.trail(row) for row in connection.execute(SELECT_LIST_TRAILS, parameters)]
 
 
 # --- commits ----------------------------------------------------------------------------------------------------

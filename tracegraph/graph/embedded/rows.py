@@ -18,6 +18,7 @@ from tracegraph.graph.model import (
     Org,
     Snapshot,
     Token,
+    Trail,
 )
 
 
@@ -41,6 +42,21 @@ def flow(row: sqlite3.Row) -> Flow:
         description=row["description"],
         repo_url=row["repo_url"],
         created_at=from_micros(row["created_at"]),
+        template_yaml=row["template_yaml"],
+    )
+
+
+def trail(row: sqlite3.Row) -> Trail:
+    return Trail(
+        org=row["org"],
+        flow=row["flow"],
+        name=row["name"],
+        description=row["description"],
+        created_at=from_micros(row["created_at"]),
+        origin_url=row["origin_url"],
+        user_data=json.loads(row["user_data"]),
+        git_commit=row["git_commit"],
+        template_yaml=row["template_yaml"],
     )
 
 
@@ -93,6 +109,7 @@ def artifact(row: sqlite3.Row) -> Artifact:
         commit_url=row["commit_url"],
         git_commit=row["git_commit"],
         state=ArtifactState(row["state"]),
+        trail=row["trail"],
     )
 
 

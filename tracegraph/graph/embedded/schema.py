@@ -5,7 +5,19 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+# Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
+_ARTIFACT_STATES = """
+-- An artifact with its state derived from its attestations (see ArtifactState).
+DROP VIEW IF EXISTS artifact_states;
+CREATE VIEW artifact_states AS
+SELECT a.*, CASE
+    WHEN EXISTS (SELECT 1 FROM attestations t WHERE t.org = a.org AND t.flow = a.flow
+                 AND t.fingerprint = a.fingerprint AND t.compliant = 0) THEN 'NON_COMPLIANT'
+    ELSE 'COMPLIANT' END AS state
+FROM artifacts a;
+"""
 
 # Numbered upgrades: STEPS[n] takes a file from version n - 1 to n, in one transaction of its own
 # (`Database.create_schema`), so a file is always at one version, whatever interrupts an upgrade. A new file gets
@@ -31,18 +43,41 @@ INSERT OR IGNORE INTO build_commits (org, sha)
 SELECT DISTINCT a.org, a.git_commit FROM artifacts AS a
 WHERE a.git_commit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commits AS c WHERE c.org = a.org AND c.sha = a.git_commit);
 """,
+    # Version 4 adds trails (runs of a flow), the artifact's trail with its template slot, and flow templates.
+    4: """
+CREATE TABLE IF NOT EXISTS trails (
+    org TEXT NOT NULL, flow TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL,
+    origin_url TEXT, user_data TEXT NOT NULL, git_commit TEXT, template_yaml TEXT,
+    PRIMARY KEY (org, flow, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trails_by_age ON trails (org, flow, created_at, name);
+ALTER TABLE flows ADD COLUMN template_yaml TEXT;
+ALTER TABLE artifacts ADD COLUMN trail TEXT;
+ALTER TABLE artifacts ADD COLUMN template_reference_name TEXT;
+CREATE INDEX IF NOT EXISTS artifacts_by_trail ON artifacts (org, flow, trail);
+"""
+    + _ARTIFACT_STATES,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
 
-DDL = """
+DDL = (
+    """
 CREATE TABLE IF NOT EXISTS orgs (
     name TEXT PRIMARY KEY, public INTEGER NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL,
     commit_seq INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS flows (
     org TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, repo_url TEXT, created_at INTEGER NOT NULL,
+    template_yaml TEXT,
     PRIMARY KEY (org, name)
 ) WITHOUT ROWID;
+-- Trails: runs of a flow. `git_commit` is a sha like an artifact's; `user_data` is JSON text.
+CREATE TABLE IF NOT EXISTS trails (
+    org TEXT NOT NULL, flow TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL,
+    origin_url TEXT, user_data TEXT NOT NULL, git_commit TEXT, template_yaml TEXT,
+    PRIMARY KEY (org, flow, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trails_by_age ON trails (org, flow, created_at, name);
 CREATE TABLE IF NOT EXISTS repositories (
     org TEXT NOT NULL, url TEXT NOT NULL, name TEXT, provider TEXT, PRIMARY KEY (org, url)
 ) WITHOUT ROWID;
@@ -73,8 +108,10 @@ CREATE TABLE IF NOT EXISTS digests (
 CREATE TABLE IF NOT EXISTS artifacts (
     org TEXT NOT NULL, flow TEXT NOT NULL, fingerprint TEXT NOT NULL, name TEXT NOT NULL,
     created_at INTEGER NOT NULL, build_url TEXT, commit_url TEXT, git_commit TEXT,
+    trail TEXT, template_reference_name TEXT,
     PRIMARY KEY (org, flow, fingerprint)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS artifacts_by_trail ON artifacts (org, flow, trail);
 CREATE INDEX IF NOT EXISTS artifacts_by_fingerprint ON artifacts (org, fingerprint);
 CREATE INDEX IF NOT EXISTS artifacts_by_commit ON artifacts (org, git_commit);
 CREATE INDEX IF NOT EXISTS artifacts_by_age ON artifacts (org, flow, created_at, fingerprint);
@@ -116,12 +153,6 @@ CREATE TABLE IF NOT EXISTS tokens (
     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
--- An artifact with its state derived from its attestations (see ArtifactState).
-DROP VIEW IF EXISTS artifact_states;
-CREATE VIEW artifact_states AS
-SELECT a.*, CASE
-    WHEN EXISTS (SELECT 1 FROM attestations t WHERE t.org = a.org AND t.flow = a.flow
-                 AND t.fingerprint = a.fingerprint AND t.compliant = 0) THEN 'NON_COMPLIANT'
-    ELSE 'COMPLIANT' END AS state
-FROM artifacts a;
 """
+    + _ARTIFACT_STATES
+)

@@ -22,8 +22,9 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
 from tracegraph.graph.rules import checks_unicode
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -36,6 +37,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
@@ -118,6 +120,9 @@ class EmbeddedStore:
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
         return await self._database.write(partial(writes.report_artifact, artifact=artifact))
 
+    async def begin_trail(self, trail: TrailInput) -> Trail:
+        return await self._database.write(partial(writes.begin_trail, trail=trail))
+
     async def report_commits(self, batch: CommitsInput) -> CommitsReported:
         return await self._database.write(partial(writes.report_commits, batch=batch))
 
@@ -175,6 +180,12 @@ class EmbeddedStore:
 
     async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         return await self._database.read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
+
+    async def trail(self, org: str, flow: str, name: str) -> TrailDetail:
+        return await self._database.read(partial(reads.trail_detail, org=org, flow=flow, name=name))
+
+    async def trails(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Trail]:
+        return await self._database.read(partial(reads.list_trails, org=org, flow=flow, limit=limit, after=after))
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         return await self._database.read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))

@@ -20,8 +20,9 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Trail
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
 from tracegraph.ingest.running_set import OpenRun, plan_changes
@@ -31,9 +32,22 @@ UPSERT_ORG = """
     ON CONFLICT (name) DO UPDATE SET public = excluded.public, description = excluded.description
 """
 UPSERT_FLOW = """
-    INSERT INTO flows (org, name, description, repo_url, created_at)
-    VALUES (:org, :name, :description, :repo_url, :now)
-    ON CONFLICT (org, name) DO UPDATE SET description = excluded.description, repo_url = excluded.repo_url
+    INSERT INTO flows (org, name, description, repo_url, created_at, template_yaml)
+    VALUES (:org, :name, :description, :repo_url, :now, :template_yaml)
+    ON CONFLICT (org, name) DO UPDATE SET description = excluded.description, repo_url = excluded.repo_url,
+    template_yaml = coalesce(excluded.template_yaml, template_yaml)
+"""
+UPSERT_TRAIL = """
+    INSERT INTO trails (org, flow, name, description, created_at, origin_url, user_data, git_commit, template_yaml)
+    VALUES (:org, :flow, :name, :description, :now, :origin_url, :user_data, :git_commit, :template_yaml)
+    ON CONFLICT (org, flow, name) DO UPDATE SET description = excluded.description, origin_url = excluded.origin_url,
+    user_data = excluded.user_data, git_commit = coalesce(excluded.git_commit, git_commit),
+    template_yaml = coalesce(excluded.template_yaml, template_yaml)
+"""
+# An artifact naming a trail its flow lacks creates it, as `kosli attest artifact --trail` does.
+ENSURE_TRAIL = """
+    INSERT OR IGNORE INTO trails (org, flow, name, description, created_at, user_data, git_commit)
+    VALUES (:org, :flow, :name, '', :now, '{}', :git_commit)
 """
 UPSERT_ENVIRONMENT = """
     INSERT INTO environments (org, name, type, description, created_at) VALUES (:org, :name, :type, :description, :now)
@@ -66,11 +80,16 @@ NOTE_BUILD_COMMIT = """
 """
 FORGET_BUILD_COMMITS = "DELETE FROM build_commits WHERE org = ? AND sha IN (SELECT value FROM json_each(?))"
 UPSERT_ARTIFACT = """
-    INSERT INTO artifacts (org, flow, fingerprint, name, created_at, build_url, commit_url, git_commit)
-    VALUES (:org, :flow, :fingerprint, :name, :created_at, :build_url, :commit_url, :git_commit)
+    INSERT INTO artifacts (org, flow, fingerprint, name, created_at, build_url, commit_url, git_commit, trail,
+                           template_reference_name)
+    VALUES (:org, :flow, :fingerprint, :name, :created_at, :build_url, :commit_url, :git_commit, :trail,
+            :template_reference_name)
     ON CONFLICT (org, flow, fingerprint) DO UPDATE SET name = excluded.name,
     build_url = coalesce(excluded.build_url, build_url), commit_url = coalesce(excluded.commit_url, commit_url),
-    git_commit = coalesce(excluded.git_commit, git_commit)
+    git_commit = coalesce(excluded.git_commit, git_commit),
+    template_reference_name = CASE WHEN excluded.trail IS NULL THEN template_reference_name
+                                   ELSE excluded.template_reference_name END,
+    trail = coalesce(excluded.trail, trail)
 """
 SELECT_ARTIFACT = "SELECT * FROM artifact_states a WHERE a.org = ? AND a.flow = ? AND a.fingerprint = ?"
 NEXT_DEPLOYMENT = "SELECT coalesce(max(number), 0) + 1 FROM deployments WHERE org = ? AND flow = ?"
@@ -160,14 +179,50 @@ def _artifact(connection: sqlite3.Connection, org: str, flow: str, fingerprint: 
     return rows.artifact(row)
 
 
+def begin_trail(connection: sqlite3.Connection, trail: TrailInput) -> Trail:
+    reads.require_flow(connection, trail.org, trail.flow)
+    if trail.git_commit is not None:
+        if trail.repo_url is not None:
+            connection.execute(UPSERT_REPOSITORY, (trail.org, trail.repo_url, None, None))
+        upsert_commits(connection, trail.org, trail.repo_url, [trail.git_commit])
+    connection.execute(
+        UPSERT_TRAIL,
+        {
+            "org": trail.org,
+            "flow": trail.flow,
+            "name": trail.name,
+            "description": trail.description,
+            "now": to_micros(utc_now()),
+            "origin_url": trail.origin_url,
+            "user_data": json.dumps(trail.user_data, default=str),
+            "git_commit": trail.git_commit.sha if trail.git_commit else None,
+            "template_yaml": trail.template_yaml,
+        },
+    )
+    return rows.trail(connection.execute(reads.SELECT_TRAIL, (trail.org, trail.flow, trail.name)).fetchone())
+
+
 def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> Artifact:
     reads.require_flow(connection, artifact.org, artifact.flow)
+    if artifact.repo_url is not None and (artifact.commit is not None or artifact.history):
+        connection.execute(UPSERT_REPOSITORY, (artifact.org, artifact.repo_url, None, None))
+    if artifact.history:
+        upsert_commits(connection, artifact.org, artifact.repo_url, artifact.history)
     if artifact.commit is not None:
-        if artifact.repo_url is not None:
-            connection.execute(UPSERT_REPOSITORY, (artifact.org, artifact.repo_url, None, None))
         upsert_commits(connection, artifact.org, artifact.repo_url, [artifact.commit])
     connection.execute(INSERT_DIGEST, (artifact.org, artifact.fingerprint))
     git_commit = artifact.git_commit or (artifact.commit.sha if artifact.commit else None)
+    if artifact.trail is not None:
+        connection.execute(
+            ENSURE_TRAIL,
+            {
+                "org": artifact.org,
+                "flow": artifact.flow,
+                "name": artifact.trail,
+                "now": to_micros(utc_now()),
+                "git_commit": git_commit,
+            },
+        )
     connection.execute(
         UPSERT_ARTIFACT,
         {
@@ -179,6 +234,8 @@ def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> 
             "build_url": artifact.build_url,
             "commit_url": artifact.commit_url,
             "git_commit": git_commit,
+            "trail": artifact.trail,
+            "template_reference_name": artifact.template_reference_name,
         },
     )
     if git_commit is not None:  # None keeps the stored sha, noted when it was written

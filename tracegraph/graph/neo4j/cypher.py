@@ -1,8 +1,8 @@
 """Every Cypher statement of the Neo4j backend, as named constants.
 
 Values travel only as `$parameters`; labels and relationship types are written out here and nowhere else:
-Org, Flow, Repository, Commit, Artifact, Digest, Environment, Snapshot, Run, Deployment, Attestation, Token;
-PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS.
+Org, Flow, Repository, Commit, Artifact, Digest, Environment, Snapshot, Run, Deployment, Attestation, Token, Trail;
+PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS, IN_TRAIL.
 
 Besides the properties of the domain models, the graph keeps:
 - Run `open`: true with no `to_index` while running; closing sets `open: false, to_index: N`.
@@ -13,6 +13,9 @@ Besides the properties of the domain models, the graph keeps:
   and its commit reported at the same instant costs one extra candidate, never an answer; a false is always right.
 - Environment and Flow `lock_token`: rewritten to take the node's write lock; Flow `last_deployment`: its highest
   deployment number.
+- Trail `user_data`: JSON text. Artifact `trail`: the name its IN_TRAIL edge points to (at most one), copied so every
+  artifact projection carries it; the edge holds `template_reference_name`. A Trail's commit is read through its
+  `git_commit` like an artifact's, without an edge.
 - BUILT_FROM edges link an artifact to its commit once both are reported (whichever comes first). Reads do not
   depend on them: they match `Artifact.git_commit` to `Commit.sha` through the indexes, so an edge missed by an
   artifact and its commit reported at the same instant (neither transaction sees the other) costs no answer.
@@ -44,7 +47,7 @@ MERGE_FLOW = """
 MATCH (:Org {name: $org})
 MERGE (f:Flow {org: $org, name: $name})
 ON CREATE SET f.created_at = $now
-SET f.description = $description, f.repo_url = $repo_url
+SET f.description = $description, f.repo_url = $repo_url, f.template_yaml = coalesce($template_yaml, f.template_yaml)
 RETURN f {.*} AS flow
 """
 
@@ -180,6 +183,57 @@ SET a.commit_pending = a.git_commit IS NOT NULL AND c IS NULL
 WITH a, c
 WHERE c IS NOT NULL
 MERGE (a)-[:BUILT_FROM]->(c)
+"""
+
+# --- trails -------------------------------------------------------------------------------------------------------
+
+MERGE_TRAIL = """
+MATCH (f:Flow {org: $org, name: $flow})
+MERGE (t:Trail {org: $org, flow: $flow, name: $name})
+ON CREATE SET t.created_at = $now
+SET t.description = $description, t.origin_url = $origin_url, t.user_data = $user_data,
+    t.git_commit = coalesce($git_commit, t.git_commit), t.template_yaml = coalesce($template_yaml, t.template_yaml)
+MERGE (t)-[:IN_FLOW]->(f)
+RETURN t {.*} AS trail
+"""
+
+# Trails named by artifacts, created when missing (as `kosli attest artifact --trail` does); one row per trail.
+ENSURE_TRAILS = """
+UNWIND $rows AS row
+MATCH (f:Flow {org: $org, name: row.flow})
+MERGE (t:Trail {org: $org, flow: row.flow, name: row.trail})
+ON CREATE SET t.created_at = $now, t.description = '', t.user_data = '{}', t.git_commit = row.git_commit
+MERGE (t)-[:IN_FLOW]->(f)
+"""
+
+# An artifact's trail link replaced by the one last named; one row per artifact.
+LINK_TRAILS = """
+UNWIND $rows AS row
+MATCH (a:Artifact {org: $org, flow: row.flow, fingerprint: row.fingerprint})
+MATCH (t:Trail {org: $org, flow: row.flow, name: row.trail})
+OPTIONAL MATCH (a)-[old:IN_TRAIL]->()
+DELETE old
+WITH DISTINCT a, t, row
+CREATE (a)-[:IN_TRAIL {template_reference_name: row.template_reference_name}]->(t)
+SET a.trail = row.trail
+"""
+
+GET_TRAIL = "MATCH (t:Trail {org: $org, flow: $flow, name: $name}) RETURN t {.*} AS trail"
+
+TRAIL_MEMBERS = """
+MATCH (a:Artifact)-[r:IN_TRAIL]->(:Trail {org: $org, flow: $flow, name: $name})
+RETURN a.fingerprint AS fingerprint, r.template_reference_name AS slot
+"""
+
+TRAIL_CREATED = "MATCH (t:Trail {org: $org, flow: $flow, name: $name}) RETURN t.created_at AS created_at"
+
+LIST_TRAILS = """
+MATCH (t:Trail {org: $org, flow: $flow})
+USING INDEX t:Trail(org, flow, created_at)
+WHERE t.created_at <= $after_created AND (t.created_at < $after_created OR t.name < $after)
+RETURN t {.*} AS trail
+ORDER BY t.created_at DESC, t.name DESC
+LIMIT $limit
 """
 
 # Artifacts and commits come back by the hundred (a running set's provenance): their times travel as microseconds

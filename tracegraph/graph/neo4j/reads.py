@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, TracegraphError
-from tracegraph.graph import assembly, not_found, prefixes, selectors
+from tracegraph.graph import assembly, not_found, prefixes, selectors, trails
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot, Trail
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
 from tracegraph.graph.rules import MAX_SEARCH_MATCHES
@@ -30,6 +30,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
     SnapshotEvents,
+    TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
@@ -413,6 +414,46 @@ async def list_artifacts(tx: Tx, org: str, flow: str, limit: int, after: str | N
     )
     found = [records.artifact(row["artifact"], row["compliance"]) for row in rows]
     return sorted(found, key=lambda item: (item.created_at, item.fingerprint), reverse=True)
+
+
+# --- trails -------------------------------------------------------------------------------------------------------
+
+
+async def trail_detail(tx: Tx, org: str, flow: str, name: str) -> TrailDetail:
+    (await existing(tx, org, flow=flow)).require_flow()
+    rows = await fetch(tx, cypher.GET_TRAIL, org=org, flow=flow, name=name)
+    if not rows:
+        raise not_found.trail(flow, name)
+    found = records.trail(rows[0]["trail"])
+    slots = {
+        row["fingerprint"]: row["slot"] for row in await fetch(tx, cypher.TRAIL_MEMBERS, org=org, flow=flow, name=name)
+    }
+    keys = [(flow, fingerprint) for fingerprint in sorted(slots)]
+    members = await artifacts_by_key(tx, org, keys)
+    known = {item.commit.sha: item.commit for item in members.values() if item.commit is not None}
+    if found.git_commit is not None and found.git_commit not in known:
+        known.update(await commits(tx, org, [found.git_commit]))
+    attested: list[Attestation] = []
+    if keys:
+        rows = await fetch(tx, cypher.ARTIFACT_ATTESTATIONS, org=org, keys=[list(key) for key in keys])
+        attested = [records.attestation(row["attestation"]) for row in rows]
+    return trails.detail(
+        found, [(members[key].artifact, slots[key[1]]) for key in keys if key in members], known, attested
+    )
+
+
+async def list_trails(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[Trail]:
+    (await existing(tx, org, flow=flow)).require_flow()
+    after_created, after_name = _LATEST, ""
+    if after is not None:
+        rows = await fetch(tx, cypher.TRAIL_CREATED, org=org, flow=flow, name=after)
+        if not rows:
+            raise InvalidInput("after", f"no trail '{after}' in flow '{flow}' to page after")
+        after_created, after_name = records.to_datetime(rows[0]["created_at"]), after
+    rows = await fetch(
+        tx, cypher.LIST_TRAILS, org=org, flow=flow, after_created=after_created, after=after_name, limit=limit
+    )
+    return [records.trail(row["trail"]) for row in rows]
 
 
 # --- commits ------------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tracegraph.graph.model import (
     Role,
     Snapshot,
     Token,
+    Trail,
     artifact_state,
 )
 from tracegraph.graph.views import Provenance
@@ -68,6 +69,21 @@ def flow(props: Props) -> Flow:
         description=props.get("description", ""),
         repo_url=props.get("repo_url"),
         created_at=to_datetime(props["created_at"]),
+        template_yaml=props.get("template_yaml"),
+    )
+
+
+def trail(props: Props) -> Trail:
+    return Trail(
+        org=props["org"],
+        flow=props["flow"],
+        name=props["name"],
+        description=props.get("description", ""),
+        created_at=to_datetime(props["created_at"]),
+        origin_url=props.get("origin_url"),
+        user_data=json.loads(props.get("user_data") or "{}"),
+        git_commit=props.get("git_commit"),
+        template_yaml=props.get("template_yaml"),
     )
 
 
@@ -119,6 +135,7 @@ def artifact(props: Props, compliance: Sequence[bool]) -> Artifact:
         commit_url=props.get("commit_url"),
         git_commit=props.get("git_commit"),
         state=artifact_state([bool(value) for value in compliance]),
+        trail=props.get("trail"),
     )
 
 

@@ -78,6 +78,15 @@ SET a.commit_pending = a.git_commit IS NOT NULL
 """,
         ),
     ),
+    # 3: trails of a flow, keyed by name, listed newest first. Flow `template_yaml` and Artifact `trail` need no
+    # data: absent reads as null.
+    Step(
+        3,
+        (
+            "CREATE CONSTRAINT trail_key IF NOT EXISTS FOR (n:Trail) REQUIRE (n.org, n.flow, n.name) IS UNIQUE",
+            "CREATE INDEX trail_age IF NOT EXISTS FOR (n:Trail) ON (n.org, n.flow, n.created_at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

@@ -36,8 +36,9 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token
+from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
 from tracegraph.graph.neo4j import migrations, reads, tokens, writes
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
@@ -51,6 +52,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 
@@ -234,6 +236,9 @@ class Neo4jStore:
             partial(writes.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
+    async def begin_trail(self, trail: TrailInput) -> Trail:
+        return await self._write(partial(writes.begin_trail, trail=trail, now=utc_now()))
+
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
         return await self._write(partial(writes.report_artifacts, artifacts=artifacts, now=utc_now()))
 
@@ -266,6 +271,12 @@ class Neo4jStore:
 
     async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         return await self._read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
+
+    async def trail(self, org: str, flow: str, name: str) -> TrailDetail:
+        return await self._read(partial(reads.trail_detail, org=org, flow=flow, name=name))
+
+    async def trails(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Trail]:
+        return await self._read(partial(reads.list_trails, org=org, flow=flow, limit=limit, after=after))
 
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         return await self._read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))

@@ -22,8 +22,9 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org
+from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Trail
 from tracegraph.graph.neo4j import cypher, reads, records
 from tracegraph.graph.neo4j.transaction import Tx, execute, existing, fetch
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
@@ -43,6 +44,7 @@ async def create_flow(tx: Tx, flow: FlowInput, now: datetime) -> Flow:
         name=flow.name,
         description=flow.description,
         repo_url=flow.repo_url,
+        template_yaml=flow.template_yaml,
         now=now,
     )
     if not rows:
@@ -121,14 +123,65 @@ async def report_commits(tx: Tx, batch: CommitsInput) -> CommitsReported:
     return CommitsReported(received=len(batch.commits), created=created)
 
 
+def _commits_of(artifact: ArtifactInput) -> list[CommitInput]:
+    """The commits an artifact report writes, in order: its history, then its own commit."""
+    return [*artifact.history, *([artifact.commit] if artifact.commit is not None else [])]
+
+
+async def _link_trails(tx: Tx, org: str, batch: Sequence[ArtifactInput], now: datetime) -> None:
+    """Each trail named is created when missing (with the commit of the first artifact naming it); each artifact
+    ends linked to the last trail named for it, as if reported one by one."""
+    named = [artifact for artifact in batch if artifact.trail is not None]
+    if not named:
+        return
+    created: dict[tuple[str, str], dict[str, object]] = {}
+    linked: dict[tuple[str, str], dict[str, object]] = {}
+    for artifact in named:
+        git_commit = artifact.git_commit or (artifact.commit.sha if artifact.commit else None)
+        created.setdefault(
+            (artifact.flow, str(artifact.trail)),
+            {"flow": artifact.flow, "trail": artifact.trail, "git_commit": git_commit},
+        )
+        linked[(artifact.flow, artifact.fingerprint)] = {
+            "flow": artifact.flow,
+            "fingerprint": artifact.fingerprint,
+            "trail": artifact.trail,
+            "template_reference_name": artifact.template_reference_name,
+        }
+    await execute(tx, cypher.ENSURE_TRAILS, org=org, rows=list(created.values()), now=now)
+    await execute(tx, cypher.LINK_TRAILS, org=org, rows=list(linked.values()))
+
+
+async def begin_trail(tx: Tx, trail: TrailInput, now: datetime) -> Trail:
+    (await existing(tx, trail.org, flow=trail.flow)).require_flow()
+    if trail.git_commit is not None:
+        if trail.repo_url is not None:
+            await execute(tx, cypher.MERGE_REPOSITORY, org=trail.org, url=trail.repo_url, name=None, provider=None)
+        await upsert_commits(tx, trail.org, trail.repo_url, [trail.git_commit])
+    rows = await fetch(
+        tx,
+        cypher.MERGE_TRAIL,
+        org=trail.org,
+        flow=trail.flow,
+        name=trail.name,
+        description=trail.description,
+        origin_url=trail.origin_url,
+        user_data=json.dumps(trail.user_data, default=str),
+        git_commit=trail.git_commit.sha if trail.git_commit else None,
+        template_yaml=trail.template_yaml,
+        now=now,
+    )
+    return records.trail(rows[0]["trail"])
+
+
 async def report_artifact(tx: Tx, artifact: ArtifactInput, now: datetime) -> Artifact:
     (await existing(tx, artifact.org, flow=artifact.flow)).require_flow()
-    if artifact.commit is not None:
+    if commits := _commits_of(artifact):
         if artifact.repo_url is not None:
             await execute(
                 tx, cypher.MERGE_REPOSITORY, org=artifact.org, url=artifact.repo_url, name=None, provider=None
             )
-        await upsert_commits(tx, artifact.org, artifact.repo_url, [artifact.commit])
+        await upsert_commits(tx, artifact.org, artifact.repo_url, commits)
     key = {"org": artifact.org, "flow": artifact.flow, "fingerprint": artifact.fingerprint}
     await execute(
         tx,
@@ -141,6 +194,7 @@ async def report_artifact(tx: Tx, artifact: ArtifactInput, now: datetime) -> Art
         git_commit=artifact.git_commit or (artifact.commit.sha if artifact.commit else None),
     )
     await execute(tx, cypher.RELINK_BUILT_FROM, **key)
+    await _link_trails(tx, artifact.org, [artifact], now)
     found = await reads.artifacts_by_key(tx, artifact.org, [(artifact.flow, artifact.fingerprint)])
     return found[(artifact.flow, artifact.fingerprint)].artifact
 
@@ -237,12 +291,12 @@ async def report_artifacts(tx: Tx, artifacts: Sequence[ArtifactInput], now: date
         # Consecutive artifacts of one repository share an upsert; the order of reports is kept (the last wins).
         with_commits: list[tuple[str | None, list[CommitInput]]] = []
         for artifact in batch:
-            if artifact.commit is None:
+            if not (commits := _commits_of(artifact)):
                 continue
             if with_commits and with_commits[-1][0] == artifact.repo_url:
-                with_commits[-1][1].append(artifact.commit)
+                with_commits[-1][1].extend(commits)
             else:
-                with_commits.append((artifact.repo_url, [artifact.commit]))
+                with_commits.append((artifact.repo_url, commits))
         for repo_url, commits in with_commits:
             if repo_url is not None:
                 await execute(tx, cypher.MERGE_REPOSITORY, org=org, url=repo_url, name=None, provider=None)
@@ -262,6 +316,7 @@ async def report_artifacts(tx: Tx, artifacts: Sequence[ArtifactInput], now: date
         await execute(tx, cypher.UPSERT_ARTIFACTS, org=org, rows=rows)
         keys = list(dict.fromkeys((artifact.flow, artifact.fingerprint) for artifact in batch))
         await execute(tx, cypher.RELINK_BUILT_FROM_MANY, org=org, keys=[list(key) for key in keys])
+        await _link_trails(tx, org, batch, now)
         stored = await reads.artifacts_by_key(tx, org, keys)
         found.update({(org, *key): item.artifact for key, item in stored.items()})
     return [found[(artifact.org, artifact.flow, artifact.fingerprint)] for artifact in artifacts]

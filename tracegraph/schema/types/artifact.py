@@ -46,6 +46,9 @@ class Artifact(Node):
         description="The sha (40 lower-case hex) it was built from, even when that commit was never reported."
     )
     state: ArtifactState = strawberry.field(description="Compliance from its attestations.")
+    trail: str | None = strawberry.field(
+        description="The name of the trail (of its flow) it was last reported in; null when none."
+    )
 
     def node_key(self) -> str:
         return f"{self.artifact.org}/{self.artifact.flow}/{self.artifact.fingerprint}"
@@ -72,6 +75,7 @@ class Artifact(Node):
             commit_url=artifact.commit_url,
             git_commit=artifact.git_commit,
             state=ArtifactState(artifact.state),
+            trail=artifact.trail,
         )
 
     @classmethod

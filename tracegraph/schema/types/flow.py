@@ -9,12 +9,16 @@ import strawberry
 
 from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
+from tracegraph.resolvers import trails as trail_resolvers
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.artifact import Artifact
+    from tracegraph.schema.types.trail import Trail
+
+TrailRef = Annotated["Trail", strawberry.lazy("tracegraph.schema.types.trail")]
 
 
 @strawberry.type(description="A flow: one pipeline (usually one repository) whose builds report artifacts.")
@@ -47,6 +51,10 @@ class Flow(Node):
     async def repo_url(self, info: Info) -> str | None:
         return (await self._model(info)).repo_url
 
+    @strawberry.field(description="The flow's template (YAML) as reported; kept, never evaluated. Null when none.")
+    async def template_yaml(self, info: Info) -> str | None:
+        return (await self._model(info)).template_yaml
+
     @strawberry.field(description="When the flow was first created (ISO 8601, UTC).")
     async def created_at(self, info: Info) -> datetime:
         return (await self._model(info)).created_at
@@ -62,3 +70,22 @@ class Flow(Node):
 
         page = await artifact_resolvers.of_flow(info.context, self.org, self.name, first=first, after=after)
         return connection(page, Artifact.of_model)
+
+    @strawberry.field(
+        description="The flow's trails (runs), newest first. Paging: `first` (default 15, at most 100) and `after`; "
+        "`totalCount` is null here."
+    )
+    async def trails(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TrailRef]:
+        from tracegraph.schema.types.trail import Trail
+
+        page = await trail_resolvers.of_flow(info.context, self.org, self.name, first=first, after=after)
+        return connection(page, Trail.of)
+
+    @strawberry.field(
+        description="A trail of this flow by name, with its commit, artifacts and their attestations in one store "
+        "call. NOT_FOUND when the flow has no such trail."
+    )
+    async def trail(self, info: Info, name: str) -> TrailRef:
+        from tracegraph.schema.types.trail import Trail
+
+        return Trail.of_detail(await trail_resolvers.trail(info.context, self.org, self.name, name))
