@@ -29,6 +29,7 @@ from strawberry.types import ExecutionResult
 from tracegraph.auth.access import ANONYMOUS
 from tracegraph.auth.middleware import TokenAuth, principal_of
 from tracegraph.errors import UNAVAILABLE_MESSAGE, TracegraphError
+from tracegraph.evidence import EvidenceStore
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
 from tracegraph.http.body_limit import BodyLimit
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     kosli = kosli_api(
         holder.get,
+        EvidenceStore(settings.data_dir / "evidence", max_bytes=settings.max_evidence_bytes),
         anonymous_public_reads=settings.allow_anonymous_public_reads,
         cache_seconds=settings.token_cache_seconds,
     )

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     max_batch_operations: int = Field(
         default=10, ge=1, description="Most operations in one batched HTTP request (a JSON array body)."
     )
+    max_evidence_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=0,
+        description="Largest attestation attachment kept (content-addressed under the data directory, evidence/).",
+    )
     max_request_bytes: int = Field(
         default=16 * 1024 * 1024,
         ge=1024,

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from tracegraph.evidence import EvidenceStore
 from tracegraph.graph.store import GraphStore
 from tracegraph.kosli.context import Services
 from tracegraph.kosli.errors import message_response
@@ -29,7 +30,9 @@ from tracegraph.kosli.routes import (
 __all__ = ["kosli_api", "ready_response"]
 
 
-def kosli_api(store: Callable[[], GraphStore], *, anonymous_public_reads: bool, cache_seconds: float) -> Starlette:
+def kosli_api(
+    store: Callable[[], GraphStore], evidence: EvidenceStore, *, anonymous_public_reads: bool, cache_seconds: float
+) -> Starlette:
     routes = [
         *flows.ROUTES,
         *reports.ROUTES,
@@ -43,7 +46,9 @@ def kosli_api(store: Callable[[], GraphStore], *, anonymous_public_reads: bool, 
         *attestations.ROUTES,
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
-    app.state.kosli = Services.build(store, anonymous_public_reads=anonymous_public_reads, cache_seconds=cache_seconds)
+    app.state.kosli = Services.build(
+        store, evidence, anonymous_public_reads=anonymous_public_reads, cache_seconds=cache_seconds
+    )
     return app
 
 

@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 
 from tracegraph.auth.access import Access
 from tracegraph.auth.middleware import UNAUTHENTICATED, TokenAuth
+from tracegraph.evidence import EvidenceStore
 from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 from tracegraph.kosli.errors import Unauthenticated
@@ -22,17 +23,25 @@ async def _nothing(scope: Scope, receive: Receive, send: Send) -> None:  # pragm
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What every handler shares: the app's store and its token check."""
+    """What every handler shares: the app's store, its token check and where attachments are kept."""
 
     store: Callable[[], GraphStore]
     tokens: TokenAuth
+    evidence: EvidenceStore
 
     @classmethod
-    def build(cls, store: Callable[[], GraphStore], *, anonymous_public_reads: bool, cache_seconds: float) -> Services:
+    def build(
+        cls,
+        store: Callable[[], GraphStore],
+        evidence: EvidenceStore,
+        *,
+        anonymous_public_reads: bool,
+        cache_seconds: float,
+    ) -> Services:
         tokens = TokenAuth(
             _nothing, store=store, anonymous_public_reads=anonymous_public_reads, cache_seconds=cache_seconds
         )
-        return cls(store=store, tokens=tokens)
+        return cls(store=store, tokens=tokens, evidence=evidence)
 
 
 def services(request: Request) -> Services:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tracegraph.errors import InvalidInput
+from tracegraph.evidence import Evidence
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -183,10 +184,16 @@ def _compliance(kind: str, body: AttestationBody) -> bool:
 
 
 def attestation_input(
-    org: str, flow: str, trail: str, kind: str, body: AttestationBody, attachment: Upload | None
+    org: str,
+    flow: str,
+    trail: str,
+    kind: str,
+    body: AttestationBody,
+    attachment: Upload | None,
+    kept: Evidence | None,
 ) -> AttestationInput:
     """An attestation bound to an artifact by `artifact_fingerprint`. The trail, the git commit and the
-    attachment's name and size are kept in `data`; the attachment's bytes are not stored."""
+    attachment's name, size and SHA-256 (its content is in the evidence store, `kept`) are kept in `data`."""
     compliant = _compliance(kind, body)
     if body.artifact_fingerprint is None:
         raise NotSupported(
@@ -204,6 +211,8 @@ def attestation_input(
         data["git_commit"] = body.git_commit_info.sha1
     if attachment is not None:
         data["attachment"] = {"filename": attachment.filename, "bytes": len(attachment.content)}
+        if kept is not None:
+            data["attachment"]["sha256"] = kept.sha256
     fields = {
         "org": org,
         "flow": flow,

@@ -1,10 +1,13 @@
 """`attest generic|junit|snyk|custom` (SPEC §2.9) and `begin trail` (§2.6).
 
 An attestation naming `artifact_fingerprint` is one `attest` call; junit is compliant when no suite has failures
-or errors, snyk when no result has a vulnerability. Trails, trail-level attestations, custom types and attachment
-contents need store operations that do not exist yet: those answer 501 (the CLI does not retry it) naming them."""
+or errors, snyk when no result has a vulnerability. An attachment is kept content-addressed under the data
+directory (tracegraph/evidence.py), its digest in the attestation's `data`. Trails, trail-level attestations and
+custom types need store operations that do not exist yet: those answer 501 (the CLI does not retry it) naming them."""
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,7 +16,7 @@ from starlette.routing import Route
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Role
 from tracegraph.kosli.bodies import form
-from tracegraph.kosli.context import caller
+from tracegraph.kosli.context import caller, services
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
 from tracegraph.kosli.errors import NotSupported
 from tracegraph.kosli.models import AttestationBody
@@ -34,9 +37,11 @@ async def attest(request: Request) -> Response:
     if kind not in KINDS:
         raise NotSupported(f"{kind[:40]} attestations are not supported; supported: {', '.join(KINDS)}")
     body = await form(request)
-    attestation = attestation_input(
-        org, flow, trail, kind, parse(AttestationBody, body.data), body.files.get("attachment_file")
-    )
+    upload = body.files.get("attachment_file")
+    kept = None
+    if upload is not None:
+        kept = await asyncio.to_thread(services(request).evidence.put, upload.content, field="attachment_file")
+    attestation = attestation_input(org, flow, trail, kind, parse(AttestationBody, body.data), upload, kept)
     stored = await store.attest(attestation)
     return CompactJSON({"id": stored.id}, status_code=201)
 
