@@ -91,7 +91,6 @@ def payload(kind: str, version: str) -> tuple[dict[str, Any], dict[str, tuple[st
     raise AssertionError(kind)
 
 
-# cloud-run environments cannot be created yet (EnvironmentType has no CLOUD_RUN): its reports go to a docker one.
 KINDS = {
     "server": EnvironmentType.SERVER,
     "docker": EnvironmentType.DOCKER,
@@ -100,7 +99,7 @@ KINDS = {
     "lambda": EnvironmentType.LAMBDA,
     "S3": EnvironmentType.S3,
     "azure-apps": EnvironmentType.AZURE_APPS,
-    "cloud-run": EnvironmentType.DOCKER,
+    "cloud-run": EnvironmentType.CLOUD_RUN,
 }
 
 
@@ -144,12 +143,16 @@ async def test_bad_digest_names_the_field(store: GraphStore, client: httpx.Async
     assert unknown.status_code == 404
 
 
-async def test_cloud_run_environment_is_not_supported_yet(store: GraphStore, client: httpx.AsyncClient) -> None:
+async def test_create_cloud_run_environment(store: GraphStore, client: httpx.AsyncClient) -> None:
     headers = await headers_for(store, ORG)
-    body = {"name": "run", "type": "cloud-run", "description": ""}
+    body = {"name": "run", "type": "cloud-run", "description": "Cloud Run"}
     response = await client.put(f"/api/v2/environments/{ORG}", json=body, headers=headers)
-    assert response.status_code == 501
-    assert "CLOUD_RUN" in response.json()["message"]
+    assert response.status_code == 201, response.text
+    assert (await store.get_environment(ORG, "run")).type == "cloud-run"
+    shown = await client.get(f"/api/v2/environments/{ORG}/run", headers=headers)
+    assert shown.json()["type"] == "cloud-run"  # `snapshot cloud-run -A` compares it case-insensitively
+    listed = await client.get(f"/api/v2/environments/{ORG}?type=cloud-run", headers=headers)
+    assert [item["name"] for item in listed.json()] == ["run"]
 
 
 async def test_twenty_concurrent_reporters_are_gap_free(store: GraphStore, client: httpx.AsyncClient) -> None:

@@ -25,6 +25,7 @@ from tracegraph.kosli.routes import (
     reports,
     search,
     snapshots,
+    trails,
 )
 
 __all__ = ["kosli_api", "ready_response"]
@@ -44,6 +45,7 @@ def kosli_api(
         *search.ROUTES,
         *asserts.ROUTES,
         *attestations.ROUTES,
+        *trails.ROUTES,
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.kosli = Services.build(

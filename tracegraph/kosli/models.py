@@ -54,6 +54,17 @@ class RepoInfo(Body):
     provider: str | None = None
 
 
+class TrailBody(Body):
+    """`begin trail`'s `data_json` (everything but `name` is omitted when empty); `external_urls` is not kept."""
+
+    name: str
+    description: str | None = None
+    user_data: Any = None
+    git_commit_info: GitCommitInfo | None = None
+    repo_info: RepoInfo | None = None
+    origin_url: str | None = None
+
+
 class ArtifactBody(Body):
     """`attest artifact` and the deprecated `report artifact` (which sends `commits_list` instead of
     `git_commit_info`, and no trail)."""

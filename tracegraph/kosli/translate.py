@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from typing import Any
 
@@ -16,11 +17,12 @@ from tracegraph.evidence import Evidence
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
-    CommitsInput,
+    CommitInput,
     EnvironmentInput,
     EnvironmentType,
     FlowInput,
     SnapshotInput,
+    TrailInput,
     parse,
 )
 from tracegraph.graph.rules import FINGERPRINT_RULE
@@ -33,12 +35,11 @@ from tracegraph.kosli.models import (
     FlowBody,
     GitCommitInfo,
     SnapshotReportBody,
+    TrailBody,
 )
 
 REPORT_TYPES = ("server", "docker", "K8S", "ECS", "lambda", "S3", "azure-apps", "cloud-run")
-MISSING_CLOUD_RUN = (
-    "environments of type cloud-run are not supported yet: the store's EnvironmentType has no CLOUD_RUN member"
-)
+_COMMITS = ("commit", "git_commit")  # store fields holding a commit the CLI sent as git_commit_info
 _AUTHOR = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -49,12 +50,56 @@ def parse_as(model: type[BaseModel], data: dict[str, Any], names: dict[str, str]
         return parse(model, data)
     except InvalidInput as error:
         head, _, rest = error.field.partition(".")
+        if head in _COMMITS and rest == "sha":
+            rest = "sha1"  # the CLI's name for a commit's sha
         field = names.get(head, head) + (f".{rest}" if rest else "")
         raise InvalidInput(field, error.rule, candidates=error.candidates) from None
 
 
-def flow_input(org: str, body: FlowBody) -> FlowInput:
-    result: FlowInput = parse_as(FlowInput, {"org": org, "name": body.name, "description": body.description}, {})
+def template_text(upload: Upload | None) -> str | None:
+    """A template file as kept: UTF-8 text, never evaluated."""
+    if upload is None:
+        return None
+    try:
+        return upload.content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("template_file", "must be UTF-8 text (a YAML template)") from None
+
+
+def legacy_template(names: list[str]) -> str:
+    """The legacy endpoint's `template` list, kept as a YAML flow sequence (`["artifact","unit-test"]`, JSON being
+    YAML) so `get flow` can answer it as the list the CLI sent."""
+    return json.dumps(names, ensure_ascii=False, separators=(",", ":"))
+
+
+def flow_input(org: str, body: FlowBody, template: Upload | None = None) -> FlowInput:
+    template_yaml = template_text(template)
+    if template_yaml is None and body.template is not None:
+        template_yaml = legacy_template(body.template)
+    data = {"org": org, "name": body.name, "description": body.description, "template_yaml": template_yaml}
+    names = {"template_yaml": "template_file" if template is not None else "template"}
+    result: FlowInput = parse_as(FlowInput, data, names)
+    return result
+
+
+def trail_input(org: str, flow: str, body: TrailBody, template: Upload | None) -> TrailInput:
+    """`begin trail`: the commit (upserted with the trail), the repository of `repo_info`, the origin URL, the user
+    data (an object: the store keeps objects only) and the trail's own template file."""
+    if body.user_data is not None and not isinstance(body.user_data, dict):
+        raise InvalidInput("user_data", "must be a JSON object (a --user-data file holding an array is not kept)")
+    data: dict[str, Any] = {
+        "org": org,
+        "flow": flow,
+        "name": body.name,
+        "description": body.description or "",
+        "git_commit": _commit(body.git_commit_info, None) if body.git_commit_info is not None else None,
+        "repo_url": (body.repo_info.url if body.repo_info else None) or None,
+        "origin_url": body.origin_url or None,
+        "user_data": body.user_data or {},
+        "template_yaml": template_text(template),
+    }
+    names = {"git_commit": "git_commit_info", "repo_url": "repo_info", "template_yaml": "template_file"}
+    result: TrailInput = parse_as(TrailInput, data, names)
     return result
 
 
@@ -63,9 +108,7 @@ def environment_type(text: str) -> EnvironmentType:
     for member in EnvironmentType:
         if member.value.lower() == text.lower():
             return member
-    if text.lower() == "cloud-run":
-        raise NotSupported(MISSING_CLOUD_RUN)
-    choices = ", ".join([*(member.value for member in EnvironmentType), "cloud-run"])
+    choices = ", ".join(member.value for member in EnvironmentType)
     raise InvalidInput("type", f"must be one of {choices}; got {text[:40]!r}")
 
 
@@ -91,19 +134,38 @@ def _commit(info: GitCommitInfo, parents: list[str] | None) -> dict[str, Any]:
     }
 
 
-def artifact_inputs(org: str, flow: str, body: ArtifactBody) -> tuple[CommitsInput | None, ArtifactInput]:
-    """The artifact, with its commit (and, from `report artifact`, the commit's parents); and the rest of
-    `commits_list` as a history batch when the body names the repository (a batch needs one)."""
+def _listed_commits(body: ArtifactBody) -> list[dict[str, Any]]:
+    """`commits_list` items, each checked on its own so a broken one is named by its position and key as sent."""
+    listed: list[dict[str, Any]] = []
+    for position, item in enumerate(body.commits_list or []):
+        commit = _commit(item, item.parents)
+        try:
+            parse(CommitInput, commit)
+        except InvalidInput as error:
+            head, _, rest = error.field.partition(".")
+            key = {"sha": "sha1"}.get(head, head) + (f".{rest}" if rest else "")
+            raise InvalidInput(f"commits_list.{position}" + (f".{key}" if key else ""), error.rule) from None
+        listed.append(commit)
+    return listed
+
+
+def artifact_input(org: str, flow: str, body: ArtifactBody) -> ArtifactInput:
+    """The artifact with its commit, its trail and template slot (`attest artifact`), and from `report artifact`
+    the commit's parents and the rest of `commits_list` as its `history`: one `report_artifact` call, one
+    transaction, with or without a repository URL."""
     head: dict[str, Any] | None = None
     history: list[dict[str, Any]] = []
-    for listed in body.commits_list or []:
-        item = _commit(listed, listed.parents)
-        if listed.sha1 == body.git_commit and head is None:
+    for item in _listed_commits(body):
+        if item["sha"] == body.git_commit and head is None:
             head = item
-        history.append(item)
+        else:
+            history.append(item)
     if head is None and body.git_commit_info is not None:
         head = _commit(body.git_commit_info, None)
-    repo_url = body.repo_url or (body.repo_info.url if body.repo_info else None) or None
+    trail = body.trail_name or None
+    slot = body.template_reference_name or None
+    if slot is not None and trail is None:
+        raise InvalidInput("trail_name", "is required with template_reference_name (--trail)")
     data: dict[str, Any] = {
         "org": org,
         "flow": flow,
@@ -113,21 +175,19 @@ def artifact_inputs(org: str, flow: str, body: ArtifactBody) -> tuple[CommitsInp
         "commit_url": body.commit_url or None,
         "build_url": body.build_url or None,
         "commit": head,
-        "repo_url": repo_url,
+        "repo_url": body.repo_url or (body.repo_info.url if body.repo_info else None) or None,
+        "trail": trail,
+        "template_reference_name": slot,
+        "history": history,
     }
-    artifact: ArtifactInput = parse_as(ArtifactInput, data, {"name": "filename", "commit": "git_commit_info"})
-    others = [item for item in history if head is None or item["sha"] != head["sha"]]
-    if not others or repo_url is None:
-        return None, artifact
-    batch = {
-        "org": org,
-        "repo_url": repo_url,
-        "repo_name": body.repo_info.name if body.repo_info else None,
-        "provider": body.repo_info.provider if body.repo_info else None,
-        "commits": others,
+    names = {
+        "name": "filename",
+        "commit": "commits_list" if body.commits_list else "git_commit_info",
+        "history": "commits_list",
+        "trail": "trail_name",
     }
-    commits: CommitsInput = parse_as(CommitsInput, batch, {"commits": "commits_list", "repo_url": "repo_url"})
-    return commits, artifact
+    artifact: ArtifactInput = parse_as(ArtifactInput, data, names)
+    return artifact
 
 
 def _fingerprint(digest: str, report_type: str, field: str) -> str | None:
@@ -191,16 +251,16 @@ def attestation_input(
     body: AttestationBody,
     attachment: Upload | None,
     kept: Evidence | None,
+    *,
+    fingerprint: str,
 ) -> AttestationInput:
-    """An attestation bound to an artifact by `artifact_fingerprint`. The trail, the git commit and the
-    attachment's name, size and SHA-256 (its content is in the evidence store, `kept`) are kept in `data`."""
+    """An attestation bound to the artifact `fingerprint` (`artifact_fingerprint`, or the trail's artifact in the
+    template slot `target_artifacts` names). The trail, the slot, the git commit and the attachment's name, size
+    and SHA-256 (its content is in the evidence store, `kept`) are kept in `data`."""
     compliant = _compliance(kind, body)
-    if body.artifact_fingerprint is None:
-        raise NotSupported(
-            "attestations without --fingerprint (trail-level, or bound by --name TEMPLATE_ARTIFACT.NAME and "
-            "commit) are not supported yet: the store has no trails (begin_trail, attest_trail)"
-        )
     data: dict[str, Any] = {"trail": trail}
+    if body.target_artifacts:
+        data["target_artifact"] = body.target_artifacts[0]
     if body.user_data not in (None, {}):
         data["user_data"] = body.user_data
     for key in ("description", "annotations", "junit_results", "snyk_results"):
@@ -216,7 +276,7 @@ def attestation_input(
     fields = {
         "org": org,
         "flow": flow,
-        "fingerprint": body.artifact_fingerprint,
+        "fingerprint": fingerprint,
         "type": kind,
         "name": body.attestation_name,
         "compliant": compliant,

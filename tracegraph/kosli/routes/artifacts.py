@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tracegraph.errors import InvalidInput
+from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Artifact, Role
 from tracegraph.graph.rules import hex_prefix
-from tracegraph.graph.views import ArtifactDetail, HistoryEntry, HistoryKind
+from tracegraph.graph.store import GraphStore
+from tracegraph.graph.views import ArtifactDetail, HistoryEntry, HistoryKind, TrailDetail
 from tracegraph.kosli.bodies import json_object
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
@@ -22,7 +25,7 @@ from tracegraph.kosli.models import ArtifactBody
 from tracegraph.kosli.pages import Paging
 from tracegraph.kosli.running import state_text
 from tracegraph.kosli.times import epoch
-from tracegraph.kosli.translate import artifact_inputs
+from tracegraph.kosli.translate import artifact_input
 
 # `list artifacts` prints the first 7 characters of `git_commit` and panics on fewer.
 NO_COMMIT = "unknown"
@@ -30,16 +33,12 @@ NO_COMMIT = "unknown"
 
 @endpoint
 async def report_artifact(request: Request) -> Response:
-    """The artifact with its commit (and the commit's parents) in one `report_artifact` call. The rest of
-    `report artifact`'s `commits_list` needs a second call (`report_commits`, made first, so the artifact is
-    written last): the store has no operation writing both in one transaction. `trail_name` and
-    `template_reference_name` are not kept (no trails)."""
+    """One `report_artifact` call, one transaction: the artifact with its commit, its trail and template slot
+    (`attest artifact`), or with its commit's parents and the rest of `commits_list` as its history (`report
+    artifact`)."""
     org, flow = path_param(request, "org"), path_param(request, "flow")
     store = await caller(request, org, Role.WRITER)
-    history, artifact = artifact_inputs(org, flow, parse(ArtifactBody, await json_object(request)))
-    await store.get_flow(org, flow)  # a missing flow is refused before the history is written
-    if history is not None:
-        await store.report_commits(history)
+    artifact = artifact_input(org, flow, parse(ArtifactBody, await json_object(request)))
     stored = await store.report_artifact(artifact)
     return CompactJSON({"fingerprint": stored.fingerprint, "flow_name": stored.flow}, status_code=201)
 
@@ -62,13 +61,22 @@ def history_event(entry: HistoryEntry) -> str:
     return entry.description
 
 
-def artifact_body(detail: ArtifactDetail) -> dict[str, Any]:
+def artifact_body(detail: ArtifactDetail, slots: Mapping[tuple[str, str], str | None]) -> dict[str, Any]:
+    """`trail_name` and `template_reference_name` only when known (the CLI omits a row for an absent one);
+    `slots` maps (trail, fingerprint) to the artifact's template slot."""
     artifact = detail.provenance.artifact
     current = [placement for placement in detail.placements if placement.to_index is None]
     ended = [placement for placement in detail.placements if placement.to_index is not None]
+    trail: dict[str, str] = {}
+    if artifact.trail is not None:
+        trail["trail_name"] = artifact.trail
+        slot = slots.get((artifact.trail, artifact.fingerprint))
+        if slot is not None:
+            trail["template_reference_name"] = slot
     return {
         "filename": artifact.name,
         "flow_name": artifact.flow,
+        **trail,
         "fingerprint": artifact.fingerprint,
         "created_at": epoch(artifact.created_at),
         "git_commit": artifact.git_commit or "",
@@ -84,28 +92,69 @@ def artifact_body(detail: ArtifactDetail) -> dict[str, Any]:
     }
 
 
-def _no_trail(request: Request) -> None:
-    if request.query_params.get("trail"):
-        raise NotSupported("--trail is not supported yet: the store has no trails (artifacts_in_trail)")
+def trail_slots(trails: Iterable[TrailDetail]) -> dict[tuple[str, str], str | None]:
+    return {
+        (trail.trail.name, item.provenance.artifact.fingerprint): item.template_reference_name
+        for trail in trails
+        for item in trail.artifacts
+    }
+
+
+async def bodies(store: GraphStore, org: str, flow: str, details: Sequence[ArtifactDetail]) -> list[dict[str, Any]]:
+    """The artifacts' bodies, with each distinct trail read once for their template slots."""
+    names = sorted({detail.provenance.artifact.trail for detail in details} - {None}, key=str)
+    trails = await asyncio.gather(*(store.trail(org, flow, str(name)) for name in names))
+    slots = trail_slots(trails)
+    return [artifact_body(detail, slots) for detail in details]
+
+
+def in_trail(trail: TrailDetail, prefix: str, *, by_commit: bool) -> list[str]:
+    """Fingerprints of the trail's artifacts whose fingerprint (or commit) starts with `prefix`."""
+    found = []
+    for item in trail.artifacts:
+        artifact = item.provenance.artifact
+        if ((artifact.git_commit or "") if by_commit else artifact.fingerprint).startswith(prefix):
+            found.append(artifact.fingerprint)
+    return found
+
+
+async def _in_trail(
+    store: GraphStore, org: str, flow: str, trail: TrailDetail, fingerprints: list[str]
+) -> list[dict[str, Any]]:
+    details = await asyncio.gather(*(store.artifact(org, flow, fingerprint) for fingerprint in fingerprints))
+    slots = trail_slots([trail])
+    return [artifact_body(detail, slots) for detail in details]
 
 
 @endpoint
 async def get_by_fingerprint(request: Request) -> Response:
+    """With `?trail=` the artifact is looked for among that trail's artifacts (read with `trail`)."""
     org, flow = path_param(request, "org"), path_param(request, "flow")
     prefix = hex_prefix(path_param(request, "id"), field="fingerprint")
-    _no_trail(request)
     store = await caller(request, org, Role.READER)
-    return CompactJSON(artifact_body(await store.artifact(org, flow, prefix)))
+    trail_name = request.query_params.get("trail")
+    if not trail_name:
+        return CompactJSON((await bodies(store, org, flow, [await store.artifact(org, flow, prefix)]))[0])
+    trail = await store.trail(org, flow, trail_name)
+    found = in_trail(trail, prefix, by_commit=False)
+    if not found:
+        raise NotFound(f"artifact {prefix} not found in trail '{trail_name}' of flow '{flow}'")
+    if len(found) > 1:
+        raise InvalidInput("fingerprint", f"{prefix} matches several artifacts of the trail", candidates=found)
+    return CompactJSON((await _in_trail(store, org, flow, trail, found))[0])
 
 
 @endpoint
 async def get_by_commit(request: Request) -> Response:
     org, flow = path_param(request, "org"), path_param(request, "flow")
     prefix = hex_prefix(path_param(request, "id"), field="commit_sha", longest=40)
-    _no_trail(request)
     store = await caller(request, org, Role.READER)
-    await store.get_flow(org, flow)
-    return CompactJSON([artifact_body(detail) for detail in await store.artifacts_for_commit(org, prefix, flow)])
+    trail_name = request.query_params.get("trail")
+    if not trail_name:
+        await store.get_flow(org, flow)
+        return CompactJSON(await bodies(store, org, flow, await store.artifacts_for_commit(org, prefix, flow)))
+    trail = await store.trail(org, flow, trail_name)
+    return CompactJSON(await _in_trail(store, org, flow, trail, in_trail(trail, prefix, by_commit=True)))
 
 
 def list_item(artifact: Artifact) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""`attest generic|junit|snyk|custom` (SPEC §2.9) and `begin trail` (§2.6).
+"""`attest generic|junit|snyk|custom` (SPEC §2.9).
 
-An attestation naming `artifact_fingerprint` is one `attest` call; junit is compliant when no suite has failures
-or errors, snyk when no result has a vulnerability. An attachment is kept content-addressed under the data
-directory (tracegraph/evidence.py), its digest in the attestation's `data`. Trails, trail-level attestations and
-custom types need store operations that do not exist yet: those answer 501 (the CLI does not retry it) naming them."""
+An attestation naming `artifact_fingerprint` is one `attest` call; one naming `--name TEMPLATE_ARTIFACT.NAME`
+(`target_artifacts`) without a fingerprint is bound to the trail's artifact in that template slot (read with
+`trail`, then one `attest`). junit is compliant when no suite has failures or errors, snyk when no result has a
+vulnerability. An attachment is kept content-addressed under the data directory (tracegraph/evidence.py), its digest
+in the attestation's `data`. Trail-level and pending attestations, and custom types, need store operations that do
+not exist yet: those answer 501 (the CLI does not retry it) naming them."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tracegraph.errors import InvalidInput
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Role
+from tracegraph.graph.store import GraphStore
 from tracegraph.kosli.bodies import form
 from tracegraph.kosli.context import caller, services
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
@@ -23,10 +27,39 @@ from tracegraph.kosli.models import AttestationBody
 from tracegraph.kosli.translate import attestation_input
 
 KINDS = ("generic", "junit", "snyk", "custom")
-MISSING_TRAILS = (
-    "begin trail is not supported yet: the store has no trails "
-    "(begin_trail(TrailInput(org, flow, name, description, git_commit, origin_url, user_data)) -> Trail)"
+MISSING_ATTEST_TRAIL = (
+    "the store has no attest_trail(TrailAttestationInput(org, flow, trail, type, name, compliant, "
+    "target_artifact, git_commit, ...)) to keep it"
 )
+
+
+async def bound_fingerprint(store: GraphStore, org: str, flow: str, trail: str, body: AttestationBody) -> str:
+    """The fingerprint the attestation is about: `artifact_fingerprint`, else the one artifact of the trail in the
+    template slot `target_artifacts` names (narrowed by `git_commit_info` when several are)."""
+    if body.artifact_fingerprint is not None:
+        return body.artifact_fingerprint
+    if not body.target_artifacts:
+        raise NotSupported(
+            f"trail-level attestations (no --fingerprint, no TEMPLATE_ARTIFACT.NAME) are not "
+            f"supported yet: {MISSING_ATTEST_TRAIL}"
+        )
+    slot = body.target_artifacts[0]
+    detail = await store.trail(org, flow, trail)
+    matches = [item.provenance.artifact for item in detail.artifacts if item.template_reference_name == slot]
+    if len(matches) > 1 and body.git_commit_info is not None:
+        matches = [artifact for artifact in matches if artifact.git_commit == body.git_commit_info.sha1]
+    if len(matches) == 1:
+        return matches[0].fingerprint
+    if not matches:
+        raise NotSupported(
+            f"trail '{trail}' has no artifact named '{slot}' in its template yet, and attestations waiting for one "
+            f"are not supported: {MISSING_ATTEST_TRAIL}"
+        )
+    raise InvalidInput(
+        "target_artifacts",
+        f"trail '{trail}' has {len(matches)} artifacts named '{slot}'; give --fingerprint",
+        candidates=tuple(artifact.fingerprint for artifact in matches),
+    )
 
 
 @endpoint
@@ -37,24 +70,15 @@ async def attest(request: Request) -> Response:
     if kind not in KINDS:
         raise NotSupported(f"{kind[:40]} attestations are not supported; supported: {', '.join(KINDS)}")
     body = await form(request)
+    parsed = parse(AttestationBody, body.data)
+    fingerprint = await bound_fingerprint(store, org, flow, trail, parsed)
     upload = body.files.get("attachment_file")
     kept = None
     if upload is not None:
         kept = await asyncio.to_thread(services(request).evidence.put, upload.content, field="attachment_file")
-    attestation = attestation_input(org, flow, trail, kind, parse(AttestationBody, body.data), upload, kept)
+    attestation = attestation_input(org, flow, trail, kind, parsed, upload, kept, fingerprint=fingerprint)
     stored = await store.attest(attestation)
     return CompactJSON({"id": stored.id}, status_code=201)
 
 
-@endpoint
-async def begin_trail(request: Request) -> Response:
-    org, flow = path_param(request, "org"), path_param(request, "flow")
-    store = await caller(request, org, Role.WRITER)
-    await store.get_flow(org, flow)
-    raise NotSupported(MISSING_TRAILS)
-
-
-ROUTES = [
-    Route("/attestations/{org}/{flow}/trail/{trail}/{type}", attest, methods=["POST"]),
-    Route("/trails/{org}/{flow}", begin_trail, methods=["PUT"]),
-]
+ROUTES = [Route("/attestations/{org}/{flow}/trail/{trail}/{type}", attest, methods=["POST"])]

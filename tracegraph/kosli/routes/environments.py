@@ -91,8 +91,7 @@ async def list_environments(request: Request) -> Response:
             flag = unsupported.replace("_", "-")
             raise NotSupported(f"--{flag} is not supported yet: the store has no environment {unsupported}s")
     for kind in request.query_params.getlist("type"):
-        if kind.lower() != "cloud-run":
-            environment_type(kind)
+        environment_type(kind)
     environments = [env for env in await store.list_environments(org) if _matches(env, request)]
     sort = request.query_params.get("sort") or "name"
     if sort not in SORT_KEYS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from starlette.requests import Request
@@ -11,7 +12,7 @@ from starlette.routing import Route
 from tracegraph.errors import NotFound
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Flow, Role
-from tracegraph.kosli.bodies import form, json_object
+from tracegraph.kosli.bodies import Upload, form, json_object
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
 from tracegraph.kosli.models import FlowBody
@@ -19,10 +20,10 @@ from tracegraph.kosli.pages import Paging
 from tracegraph.kosli.translate import flow_input
 
 
-async def _create(request: Request, data: dict[str, Any]) -> Response:
+async def _create(request: Request, data: dict[str, Any], template: Upload | None = None) -> Response:
     org = path_param(request, "org")
     store = await caller(request, org, Role.ADMIN)
-    flow = flow_input(org, parse(FlowBody, data))
+    flow = flow_input(org, parse(FlowBody, data), template)
     try:
         await store.get_flow(org, flow.name)
         existed = True
@@ -34,8 +35,9 @@ async def _create(request: Request, data: dict[str, Any]) -> Response:
 
 @endpoint
 async def create_with_template(request: Request) -> Response:
-    """The template file is accepted and not kept: the store has no flow templates yet."""
-    return await _create(request, (await form(request)).data)
+    """The template file is kept as given (never evaluated); `get flow` answers it."""
+    body = await form(request)
+    return await _create(request, body.data, body.files.get("template_file"))
 
 
 @endpoint
@@ -54,14 +56,28 @@ def flow_item(flow: Flow, *, public: bool) -> dict[str, Any]:
     }
 
 
+def template(flow: Flow) -> str | list[str]:
+    """The YAML text as kept (the CLI prints it line by line when it starts with `version: `); a legacy list
+    (kept as `["artifact","unit-test"]`) as the list the CLI sent, which it prints `[artifact, unit-test]`."""
+    text = flow.template_yaml or ""
+    if text.startswith("["):
+        try:
+            names = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(names, list) and all(isinstance(name, str) for name in names):
+            return names
+    return text
+
+
 @endpoint
 async def get_flow(request: Request) -> Response:
     org, name = path_param(request, "org"), path_param(request, "flow")
     store = await caller(request, org, Role.READER)
     flow = await store.get_flow(org, name)
     public = (await store.get_org(org)).public
-    # No flow templates and no per-flow deployment time in the store: an empty template, no last deployment.
-    return CompactJSON({**flow_item(flow, public=public), "template": "", "last_deployment_at": None})
+    # No per-flow deployment time in the store: no last deployment.
+    return CompactJSON({**flow_item(flow, public=public), "template": template(flow), "last_deployment_at": None})
 
 
 @endpoint
