@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3
+from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded import database
+from tracegraph.graph.embedded.database import from_micros
 from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
 from tracegraph.graph.embedded.store import EmbeddedStore
+from tracegraph.graph.selectors import LATEST, SelectorKind, SnapshotSelector
+from tracegraph.graph.windows import SnapshotParts
 
 
 async def test_a_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -104,6 +107,31 @@ async def test_a_version_3_file_gets_trails_and_keeps_its_artifacts(tmp_path: Pa
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         artifact = connection.execute("SELECT fingerprint, trail, state FROM artifact_states").fetchall()
     assert artifact == [("f1", None, "COMPLIANT")]  # the view was made again with the new columns
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+ROWS_4 = """
+INSERT INTO orgs (name, public, description, created_at) VALUES ('acme', 0, '', 0);
+INSERT INTO environments (org, name, type, description, created_at, latest_index)
+VALUES ('acme', 'prod', 'K8S', '', 0, 2);
+INSERT INTO snapshots VALUES ('acme', 'prod', 1, 60000000), ('acme', 'prod', 2, 120000000);
+INSERT INTO runs (org, environment, fingerprint, name, instances, from_index, to_index)
+VALUES ('acme', 'prod', 'f1', 'web', 1, 1, 2), ('acme', 'prod', 'f1', 'web', 2, 2, NULL);
+"""
+
+
+async def test_a_version_4_file_gets_the_start_time_of_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    old_file(path, VERSION_4, 4, ROWS_4)
+    store = EmbeddedStore(path)
+    await store.start()
+    latest = await store.snapshot("acme", "prod", LATEST, SnapshotParts(instances=True))
+    first = await store.snapshot("acme", "prod", SnapshotSelector(kind=SelectorKind.INDEX, value=1))
+    await store.close()
+    assert [(item.since, item.instances_detail) for item in latest.running] == [(from_micros(120000000), ())]
+    assert [item.since for item in first.running] == [from_micros(60000000)]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

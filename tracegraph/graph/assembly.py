@@ -15,6 +15,7 @@ from tracegraph.graph.views import (
     Event,
     HistoryEntry,
     HistoryKind,
+    Instance,
     Placement,
     Provenance,
     RunningArtifact,
@@ -210,16 +211,21 @@ def events(
 
 
 def running_items(
-    rows: Iterable[tuple[str, str, int, int]], known: Mapping[str, tuple[Provenance, ...]]
+    rows: Iterable[tuple[str, str, int, int, datetime]],
+    known: Mapping[str, tuple[Provenance, ...]],
+    detail: Mapping[str, tuple[Instance, ...]] | None = None,
 ) -> tuple[RunningArtifact, ...]:
-    """Running items from (name, fingerprint, instances, since_index) rows, with what is known of their builds."""
+    """Running items from (name, fingerprint, instances, since_index, since) rows, with what is known of their
+    builds and, when read (`detail` not None), of their instances."""
     return tuple(
         RunningArtifact(
             fingerprint=fingerprint,
             name=name,
             instances=instances,
-            since_index=since,
+            since_index=since_index,
+            since=since,
             artifacts=known.get(fingerprint, ()),
+            instances_detail=None if detail is None else detail.get(fingerprint, ()),
         )
-        for name, fingerprint, instances, since in rows
+        for name, fingerprint, instances, since_index, since in rows
     )

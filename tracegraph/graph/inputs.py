@@ -41,6 +41,8 @@ MAX_COMMITS_PER_BATCH = 5_000
 MAX_PARENTS = 64
 MAX_ATTESTATION_DATA_BYTES = 65_536
 MAX_USER_DATA_BYTES = 65_536
+MAX_INSTANCES_DETAIL = 1_000
+MAX_INSTANCE_CONTEXT = 32
 
 
 class EnvironmentType(StrEnum):
@@ -207,10 +209,38 @@ class DeploymentInput(Input):
     reported_at: ReportedTime | None = None
 
 
+class InstanceInput(Input):
+    """One instance of a running artifact as its reporter knows it: a K8S pod (name, namespace, start time; owners,
+    container and the like in `context`), an ECS task (ARN as `name`; cluster, service in `context`), an Azure app,
+    a Cloud Run revision. Every field is optional."""
+
+    name: ObservedName | None = None
+    namespace: Label | None = None
+    started_at: Timestamp | None = None
+    context: dict[Label, Label] = Field(default_factory=dict, max_length=MAX_INSTANCE_CONTEXT)
+
+
 class RunningArtifactInput(Input):
+    """`instances` defaults to 1, or to the number of `instances_detail` when those are given; given both, they
+    must agree."""
+
     fingerprint: Fingerprint
     name: ObservedName
     instances: Instances = 1
+    instances_detail: list[InstanceInput] = Field(default_factory=list, max_length=MAX_INSTANCES_DETAIL)
+
+    @model_validator(mode="after")
+    def _instances_match_detail(self) -> RunningArtifactInput:
+        if not self.instances_detail:
+            return self
+        if "instances" not in self.model_fields_set:
+            # Frozen model: set the derived count the way pydantic's own construction does.
+            object.__setattr__(self, "instances", len(self.instances_detail))
+        elif self.instances != len(self.instances_detail):
+            raise ValueError(
+                f"instances ({self.instances}) must equal the number of instances_detail ({len(self.instances_detail)})"
+            )
+        return self
 
 
 class SnapshotInput(Input):

@@ -38,6 +38,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    SnapshotSummary,
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
@@ -139,6 +140,11 @@ class GraphStore(Protocol):
     ) -> SnapshotDetail:
         """The snapshot with the `parts` asked for: windows of its running set and events (with their totals),
         their provenance and deployments when asked, whether it is compliant when asked."""
+
+    async def snapshot_summaries(self, org: str, environment: str, indexes: Sequence[int]) -> list[SnapshotSummary]:
+        """The snapshots of `indexes` that exist (each once, ascending) with their time, running total and whether
+        their running set is compliant; one read whatever the number (at most 1,000, else `InvalidInput('indexes')`).
+        """
 
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
         """By a unique fingerprint prefix (5-64 hex) within the flow."""

@@ -20,15 +20,28 @@ class Provenance(Node):
     commit: Commit | None
 
 
+class Instance(Node):
+    """One instance of a running artifact, as reported with the snapshot that opened its Run (`InstanceInput`)."""
+
+    name: str | None
+    namespace: str | None
+    started_at: datetime | None
+    context: dict[str, str]
+
+
 class RunningArtifact(Node):
     """One fingerprint in a snapshot's running set. `artifacts` is empty when no build reported it: running
-    without provenance."""
+    without provenance. `since` is the time of snapshot `since_index`, which opened its Run. `instances_detail` is
+    what the report that opened the Run said of each instance (empty when it said nothing); None when the read did
+    not fetch it (only `snapshot()` does, when its parts ask for `instances`)."""
 
     fingerprint: str
     name: str
     instances: int
     since_index: int
+    since: datetime
     artifacts: tuple[Provenance, ...]
+    instances_detail: tuple[Instance, ...] | None = None
 
 
 class EventType(StrEnum):
@@ -84,6 +97,16 @@ class SnapshotDetail(Node):
     running: tuple[RunningArtifact, ...]
     running_total: int
     compliant: bool | None
+
+
+class SnapshotSummary(Node):
+    """A snapshot in brief: when it was reported, how many fingerprints its running set holds, and whether that set
+    is compliant now (as `SnapshotDetail.compliant`)."""
+
+    index: int
+    reported_at: datetime
+    compliant: bool
+    running_total: int
 
 
 class LogPage(Node):

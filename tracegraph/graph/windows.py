@@ -46,6 +46,7 @@ class SnapshotParts:
     provenance: bool = True  # the artifacts (and their commits) of running items and events
     deployments: bool = True  # the deployments of events
     compliance: bool = True  # whether the whole running set is compliant
+    instances: bool = False  # the instances detail of the running items (read only when a query shows it)
 
     def covers(self, other: SnapshotParts) -> bool:
         """Whether an answer read for these parts holds everything `other` asks for."""
@@ -55,7 +56,8 @@ class SnapshotParts:
             and (self.provenance or not other.provenance)
             and (self.deployments or not other.deployments)
             and (self.compliance or not other.compliance)
+            and (self.instances or not other.instances)
         )
 
 
-WHOLE_SNAPSHOT = SnapshotParts()
+WHOLE_SNAPSHOT = SnapshotParts(instances=True)

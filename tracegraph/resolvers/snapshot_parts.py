@@ -18,6 +18,9 @@ EVENT_CURSOR = "event"
 # Fields of a running item or an event that need its provenance (the builds of its fingerprint).
 _NEEDS_PROVENANCE = frozenset({"artifacts", "hasProvenance"})
 
+# The running item's field showing its instances detail (read only when selected).
+INSTANCES_FIELD = "instanceDetails"
+
 BARE = SnapshotParts(running=None, events=None, provenance=False, deployments=False, compliance=False)
 
 
@@ -83,12 +86,14 @@ def snapshot_parts(snapshot: Selection) -> SnapshotParts:
     running = child(snapshot.selections, "running")
     events = child(snapshot.selections, "events")
     event_fields = item_fields(events) if events else set()
+    running_fields = item_fields(running) if running else set()
     return SnapshotParts(
         running=_window(RUNNING_CURSOR, running),
         events=_window(EVENT_CURSOR, events),
-        provenance=bool(_NEEDS_PROVENANCE & ((item_fields(running) if running else set()) | event_fields)),
+        provenance=bool(_NEEDS_PROVENANCE & (running_fields | event_fields)),
         deployments="deployments" in event_fields,
         compliance=child(snapshot.selections, "compliant") is not None,
+        instances=INSTANCES_FIELD in running_fields,
     )
 
 

@@ -20,7 +20,7 @@ from tracegraph.graph.selectors import (
     parse_number,
     parse_snapshot_expr,
 )
-from tracegraph.graph.views import SnapshotDetail, SnapshotEvents
+from tracegraph.graph.views import SnapshotDetail, SnapshotEvents, SnapshotSummary
 from tracegraph.graph.windows import SnapshotParts
 from tracegraph.resolvers.context import Context
 from tracegraph.resolvers.paging import Page, encode_cursor, page_args
@@ -86,6 +86,10 @@ async def snapshot_by_index(
     ctx: Context, org: str, environment: str, index: int, parts: SnapshotParts
 ) -> SnapshotDetail:
     return await snapshot(ctx, org, environment, SnapshotSelector(kind=SelectorKind.INDEX, value=index), parts)
+
+
+async def summaries(ctx: Context, org: str, environment: str, indexes: list[int]) -> list[SnapshotSummary]:
+    return await ctx.store.snapshot_summaries(org, environment, indexes)
 
 
 async def log(

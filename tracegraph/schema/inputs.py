@@ -13,6 +13,8 @@ from strawberry.scalars import JSON
 from tracegraph.graph.inputs import (
     MAX_ATTESTATION_DATA_BYTES,
     MAX_COMMITS_PER_BATCH,
+    MAX_INSTANCE_CONTEXT,
+    MAX_INSTANCES_DETAIL,
     MAX_PARENTS,
     MAX_RUNNING,
     MAX_USER_DATA_BYTES,
@@ -146,11 +148,32 @@ class ReportDeploymentInput:
     reported_at: datetime | None = field(f"When (default: now). {TIME}")
 
 
+@strawberry.input(
+    description="One instance of a running artifact (a K8S pod, an ECS task, an Azure app, a Cloud Run revision); "
+    "every field optional."
+)
+class InstanceInput:
+    name: str | None = field(f"The instance's name (a pod name, a task ARN…); {OBSERVED_NAME}")
+    namespace: str | None = field(f"Its namespace. {LABEL}")
+    started_at: datetime | None = field(f"When it started. {TIME}")
+    context: JSON | None = field(
+        f"What else is known of it (owners, cluster, service, revision…): a JSON object of at most "
+        f"{MAX_INSTANCE_CONTEXT} entries, keys and values strings. {LABEL}"
+    )
+
+
 @strawberry.input(description="One fingerprint running in an environment.")
 class RunningArtifactInput:
     fingerprint: str = strawberry.field(description=FINGERPRINT)
     name: str = strawberry.field(description=f"The name observed in the environment; {OBSERVED_NAME}")
-    instances: int = field("How many instances run: 1 to 1,000,000.", 1)
+    instances: int | None = field(
+        "How many instances run: 1 to 1,000,000 (default: 1, or the number of `instancesDetail` when given; given "
+        "both, they must agree)."
+    )
+    instances_detail: list[InstanceInput] | None = field(
+        f"Each instance, at most {MAX_INSTANCES_DETAIL:,}. Kept with the run the report opens; a report that "
+        "changes no fingerprint or count makes no snapshot and keeps the detail first reported."
+    )
 
 
 @strawberry.input(

@@ -40,7 +40,7 @@ async def test_a_version_2_file_is_backfilled(tmp_path: Path) -> None:
     await build(store, "web", "w2", commit="ghost")
     await report(store, "prod", {"w1": 1, "w2": 1})
     await store.close()
-    with sqlite3.connect(path) as connection:  # as version 2 left it: no build_commits, nothing of version 4
+    with sqlite3.connect(path) as connection:  # as version 2 left it: no build_commits, nothing of versions 4-5
         connection.execute("DROP TABLE build_commits")
         connection.execute("DROP TABLE trails")
         connection.execute("DROP INDEX artifacts_by_trail")
@@ -48,6 +48,8 @@ async def test_a_version_2_file_is_backfilled(tmp_path: Path) -> None:
         for column in ("trail", "template_reference_name"):
             connection.execute(f"ALTER TABLE artifacts DROP COLUMN {column}")  # names from this test
         connection.execute("ALTER TABLE flows DROP COLUMN template_yaml")
+        for column in ("started_at", "instances_detail"):
+            connection.execute(f"ALTER TABLE runs DROP COLUMN {column}")  # names from this test
         connection.execute("PRAGMA user_version = 2")
 
     store = EmbeddedStore(path)

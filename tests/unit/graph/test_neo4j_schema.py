@@ -5,12 +5,15 @@ start on a current graph runs nothing (no backfill scan)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest_asyncio
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from tracegraph.graph.neo4j import migrations, schema
 from tracegraph.graph.neo4j.store import Neo4jStore
+from tracegraph.graph.selectors import LATEST
+from tracegraph.graph.windows import SnapshotParts
 
 # Version 1 as tracegraph before versioning created it (adaad28): every key and read index, no `artifact_pending`.
 VERSION_1_NAMES = {
@@ -109,3 +112,34 @@ async def test_a_version_2_graph_gets_trails_and_keeps_its_flows(driver: AsyncDr
     assert await names(driver) == CURRENT_NAMES
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
     assert [record["version"] for record in records] == [schema.SCHEMA_VERSION]
+
+
+async def test_a_version_3_graph_gets_the_start_time_of_its_runs(driver: AsyncDriver, neo4j_uri: str) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    for step in schema.STEPS[:3]:  # version 3 as 156ae3e left it: steps 1 to 3, the version node at 3
+        for statement in step.schema:
+            await driver.execute_query(statement)
+    await driver.execute_query(schema.VERSION_CONSTRAINT)
+    await driver.execute_query(schema.SET_VERSION, version=3)
+    # A Run as version 3 wrote it: no `started_at`, no `instances_detail`.
+    await driver.execute_query(
+        "CREATE (:Org {name: 'migrated', created_at: datetime()}),"
+        " (e:Environment {org: 'migrated', name: 'prod', type: 'K8S', description: '', created_at: datetime(),"
+        "  latest_index: 1, last_reported_at: datetime('2022-09-06T14:01:00Z')}),"
+        " (:Snapshot {org: 'migrated', environment: 'prod', index: 1, reported_at: datetime('2022-09-06T14:01:00Z')}),"
+        " (d:Digest {org: 'migrated', fingerprint: $fingerprint}),"
+        " (r:Run {org: 'migrated', environment: 'prod', fingerprint: $fingerprint, name: 'web', instances: 2,"
+        "  from_index: 1, open: true}), (r)-[:OF]->(d), (r)-[:IN]->(e)",
+        fingerprint="f" * 64,
+    )
+    store = Neo4jStore(neo4j_uri)
+    await store.start()
+    try:
+        found = await store.snapshot("migrated", "prod", LATEST, SnapshotParts(instances=True))
+    finally:
+        await store.close()
+    (item,) = found.running
+    assert item.since == datetime(2022, 9, 6, 14, 1, tzinfo=UTC)
+    assert item.instances_detail == ()
+    records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [4]

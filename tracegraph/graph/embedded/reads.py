@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from tracegraph.errors import InvalidInput, TracegraphError
-from tracegraph.graph import assembly, not_found, prefixes, selectors, trails
+from tracegraph.graph import assembly, instances, not_found, prefixes, selectors, trails
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
@@ -22,6 +22,7 @@ from tracegraph.graph.views import (
     DigestMatch,
     EnvironmentVersions,
     Event,
+    Instance,
     LogPage,
     Placement,
     Provenance,
@@ -30,6 +31,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
     SnapshotEvents,
+    SnapshotSummary,
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts, Window
@@ -62,7 +64,7 @@ _WINDOW = """
     AND (:after_name IS NULL OR (r.name, r.fingerprint) > (:after_name, :after_fingerprint))
     AND (:before_name IS NULL OR (r.name, r.fingerprint) < (:before_name, :before_fingerprint))
 """
-_ITEMS = "SELECT r.fingerprint, r.name, r.instances, r.from_index"
+_ITEMS = "SELECT r.fingerprint, r.name, r.instances, r.from_index, r.started_at"
 _FORWARD = " ORDER BY r.name, r.fingerprint LIMIT :limit"
 _BACKWARD = " ORDER BY r.name DESC, r.fingerprint DESC LIMIT :limit"
 SELECT_OPEN_WINDOW = _ITEMS + _OPEN_RUNS + _WINDOW + _FORWARD
@@ -82,6 +84,25 @@ _NOT_COMPLIANT = """
 """
 SELECT_OPEN_NOT_COMPLIANT = "SELECT EXISTS (SELECT 1" + _OPEN_RUNS + _NOT_COMPLIANT + ")"
 SELECT_AT_NOT_COMPLIANT = "SELECT EXISTS (SELECT 1" + _RUNS_AT + _NOT_COMPLIANT + ")"
+# A window's Runs by (fingerprint, from_index): seeks on runs_by_fingerprint.
+SELECT_INSTANCES_DETAIL = """
+    SELECT r.fingerprint, r.instances_detail FROM json_each(:runs) AS k
+    JOIN runs AS r INDEXED BY runs_by_fingerprint ON r.org = :org AND r.fingerprint = json_extract(k.value, '$[0]')
+    AND r.environment = :environment AND r.from_index = json_extract(k.value, '$[1]')
+"""
+# Snapshot summaries: the snapshots asked for, the Runs spanning their range, and which of those fail compliance.
+SELECT_SNAPSHOTS_IN = """
+    SELECT idx, reported_at FROM snapshots WHERE org = ? AND environment = ? AND idx IN (SELECT value FROM json_each(?))
+"""
+SELECT_RUNS_SPANNING = """
+    SELECT r.fingerprint, r.from_index, r.to_index FROM runs AS r INDEXED BY runs_opening
+    WHERE r.org = :org AND r.environment = :environment AND r.from_index <= :high
+    AND (r.to_index IS NULL OR r.to_index > :low)
+"""
+_GIVEN_FINGERPRINTS = (
+    " FROM (SELECT DISTINCT value AS fingerprint, :org AS org FROM json_each(:fingerprints)) AS r WHERE 1"
+)
+SELECT_FAILING = "SELECT r.fingerprint" + _GIVEN_FINGERPRINTS + _NOT_COMPLIANT
 SELECT_RUNS_CHANGING_AT = """
     SELECT * FROM runs WHERE org = :org AND environment = :environment
     AND from_index IN (SELECT value FROM json_each(:indexes))
@@ -391,6 +412,7 @@ def running(
             name=row["name"],
             instances=row["instances"],
             since_index=row["from_index"],
+            since=from_micros(row["started_at"]),
             artifacts=known.get(row["fingerprint"], ()),
         )
         for row in found
@@ -414,7 +436,13 @@ def _window_parameters(env: Environment, index: int, window: Window) -> dict[str
 
 
 def running_window(
-    connection: sqlite3.Connection, env: Environment, index: int, window: Window, *, with_provenance: bool
+    connection: sqlite3.Connection,
+    env: Environment,
+    index: int,
+    window: Window,
+    *,
+    with_provenance: bool,
+    with_instances: bool = False,
 ) -> tuple[RunningArtifact, ...]:
     latest = index == env.latest_index
     if window.backward:
@@ -425,7 +453,21 @@ def running_window(
     if window.backward:
         found.reverse()
     known = provenance(connection, env.org, {row[0] for row in found}) if with_provenance else {}
-    return assembly.running_items(((name, fp, instances, since) for fp, name, instances, since in found), known)
+    detail = instances_detail(connection, env, [(row[0], row[3]) for row in found]) if with_instances else None
+    return assembly.running_items(
+        ((name, fp, count, since, from_micros(at)) for fp, name, count, since, at in found), known, detail
+    )
+
+
+def instances_detail(
+    connection: sqlite3.Connection, env: Environment, runs: Sequence[tuple[str, int]]
+) -> dict[str, tuple[Instance, ...]]:
+    """The instances detail of the Runs (fingerprint, from_index) of a window, by fingerprint."""
+    parameters = {"org": env.org, "environment": env.name, "runs": _json([list(run) for run in runs])}
+    return {
+        row["fingerprint"]: instances.load(row["instances_detail"])
+        for row in connection.execute(SELECT_INSTANCES_DETAIL, parameters)
+    }
 
 
 def snapshot_detail(
@@ -453,9 +495,27 @@ def snapshot_detail(
         events_total=len(shapes),
         running=()
         if parts.running is None
-        else running_window(connection, env, index, parts.running, with_provenance=parts.provenance),
+        else running_window(
+            connection, env, index, parts.running, with_provenance=parts.provenance, with_instances=parts.instances
+        ),
         running_total=connection.execute(COUNT_OPEN if latest else COUNT_AT, scope).fetchone()[0],
         compliant=compliant,
+    )
+
+
+def snapshot_summaries(
+    connection: sqlite3.Connection, org: str, environment_name: str, wanted: Sequence[int]
+) -> list[SnapshotSummary]:
+    env = environment(connection, org, environment_name)
+    found = sorted((row[0], row[1]) for row in connection.execute(SELECT_SNAPSHOTS_IN, (org, env.name, _json(wanted))))
+    if not found:
+        return []
+    scope = {"org": org, "environment": env.name, "low": found[0][0], "high": found[-1][0]}
+    runs = connection.execute(SELECT_RUNS_SPANNING, scope).fetchall()
+    fingerprints = _json({row[0] for row in runs})
+    failing = {row[0] for row in connection.execute(SELECT_FAILING, {"org": org, "fingerprints": fingerprints})}
+    return instances.summaries(
+        ((index, from_micros(at)) for index, at in found), ((fp, first, end) for fp, first, end in runs), failing
     )
 
 

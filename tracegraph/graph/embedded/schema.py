@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -57,6 +57,16 @@ ALTER TABLE artifacts ADD COLUMN template_reference_name TEXT;
 CREATE INDEX IF NOT EXISTS artifacts_by_trail ON artifacts (org, flow, trail);
 """
     + _ARTIFACT_STATES,
+    # Version 5 keeps on each Run the time of the snapshot that opened it (`since`, filled here from the snapshots)
+    # and the instances detail its report gave (JSON, NULL when none: Runs written before keep none).
+    5: """
+ALTER TABLE runs ADD COLUMN started_at INTEGER;
+ALTER TABLE runs ADD COLUMN instances_detail TEXT;
+UPDATE runs SET started_at = (
+    SELECT s.reported_at FROM snapshots AS s
+    WHERE s.org = runs.org AND s.environment = runs.environment AND s.idx = runs.from_index
+);
+""",
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
 
@@ -126,9 +136,12 @@ CREATE TABLE IF NOT EXISTS snapshots (
     PRIMARY KEY (org, environment, idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS snapshots_by_time ON snapshots (org, environment, reported_at);
+-- A Run keeps its opening snapshot's time (written with it, so a running set shows `since` without a join) and the
+-- instances detail of the report that opened it (JSON; NULL when it gave none).
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, org TEXT NOT NULL, environment TEXT NOT NULL, fingerprint TEXT NOT NULL,
-    name TEXT NOT NULL, instances INTEGER NOT NULL, from_index INTEGER NOT NULL, to_index INTEGER
+    name TEXT NOT NULL, instances INTEGER NOT NULL, from_index INTEGER NOT NULL, to_index INTEGER,
+    started_at INTEGER, instances_detail TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_opening ON runs (org, environment, from_index);
 CREATE INDEX IF NOT EXISTS runs_closing ON runs (org, environment, to_index);

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from tracegraph.errors import TracegraphError
-from tracegraph.graph import not_found
+from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database, Synchronous
@@ -37,6 +37,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    SnapshotSummary,
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
@@ -168,6 +169,12 @@ class EmbeddedStore:
     ) -> SnapshotDetail:
         return await self._database.read(
             partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector, parts=parts)
+        )
+
+    async def snapshot_summaries(self, org: str, environment: str, indexes: Sequence[int]) -> list[SnapshotSummary]:
+        wanted = instances.summary_indexes(indexes)
+        return await self._database.read(
+            partial(reads.snapshot_summaries, org=org, environment_name=environment, wanted=wanted)
         )
 
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:

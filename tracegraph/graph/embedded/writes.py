@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 
-from tracegraph.graph import not_found, report_time
+from tracegraph.graph import instances, not_found, report_time
 from tracegraph.graph.embedded import reads, rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.inputs import (
@@ -100,7 +100,8 @@ INSERT_DEPLOYMENT = """
 INSERT_SNAPSHOT = "INSERT INTO snapshots (org, environment, idx, reported_at) VALUES (?, ?, ?, ?)"
 CLOSE_RUN = "UPDATE runs SET to_index = ? WHERE org = ? AND environment = ? AND fingerprint = ? AND to_index IS NULL"
 OPEN_RUN = """
-    INSERT INTO runs (org, environment, fingerprint, name, instances, from_index) VALUES (?, ?, ?, ?, ?, ?)
+    INSERT INTO runs (org, environment, fingerprint, name, instances, from_index, started_at, instances_detail)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
 MARK_REPORTED = "UPDATE environments SET last_reported_at = ? WHERE org = ? AND name = ?"
 MARK_CHANGED = """
@@ -278,8 +279,23 @@ def report_snapshot(connection: sqlite3.Connection, report: SnapshotInput) -> Re
     index = latest + 1
     connection.execute(INSERT_SNAPSHOT, (env.org, env.name, index, at))
     connection.executemany(CLOSE_RUN, [(index, env.org, env.name, fingerprint) for fingerprint in changes.close])
+    # A Run keeps the instances detail of the report that opened it; later reports of the same count leave it.
+    detail = {running.fingerprint: running.instances_detail for running in report.artifacts}
     connection.executemany(
-        OPEN_RUN, [(env.org, env.name, run.fingerprint, run.name, run.instances, index) for run in changes.open]
+        OPEN_RUN,
+        [
+            (
+                env.org,
+                env.name,
+                run.fingerprint,
+                run.name,
+                run.instances,
+                index,
+                at,
+                instances.dump(detail[run.fingerprint]),
+            )
+            for run in changes.open
+        ],
     )
     connection.executemany(INSERT_DIGEST, [(env.org, run.fingerprint) for run in changes.open])
     connection.execute(MARK_CHANGED, {"at": at, "index": index, "org": env.org, "name": env.name})

@@ -355,7 +355,9 @@ UNWIND $fingerprints AS fingerprint
 MATCH (r:Run {org: $org, fingerprint: fingerprint})
 MATCH (opened:Snapshot {org: $org, environment: r.environment, index: r.from_index})
 OPTIONAL MATCH (closed:Snapshot {org: $org, environment: r.environment, index: r.to_index})
-RETURN collect({run: r {.*}, started_at: opened.reported_at, stopped_at: closed.reported_at}) AS runs
+RETURN collect({
+    run: r {.*, instances_detail: null}, started_at: opened.reported_at, stopped_at: closed.reported_at
+}) AS runs
 """
 
 # --- deployments and attestations ---------------------------------------------------------------------------------
@@ -441,7 +443,8 @@ MATCH (e:Environment {org: $org, name: $environment})
 UNWIND $runs AS run
 MATCH (d:Digest {org: $org, fingerprint: run.fingerprint})
 CREATE (r:Run {org: $org, environment: $environment, fingerprint: run.fingerprint, name: run.name,
-               instances: run.instances, from_index: $index, open: true})
+               instances: run.instances, from_index: $index, open: true, started_at: $reported_at,
+               instances_detail: run.instances_detail})
 CREATE (r)-[:OF]->(d), (r)-[:IN]->(e)
 """
 
@@ -469,7 +472,7 @@ RETURN max(s.index) AS index
 # The running set of the latest snapshot: the open Runs.
 RUNNING_LATEST = """
 MATCH (r:Run {org: $org, environment: $environment, open: true})
-RETURN collect(r {.*}) AS runs
+RETURN collect(r {.*, instances_detail: null}) AS runs
 """
 
 # The running set of an older snapshot N: Runs open now that opened by N, plus Runs that opened by N and closed
@@ -487,7 +490,7 @@ CALL () {
     WHERE r.to_index > $index AND r.from_index <= $index
     RETURN r
 }
-RETURN collect(r {.*}) AS runs
+RETURN collect(r {.*, instances_detail: null}) AS runs
 """
 
 RUNNING_AT_EARLY = """
@@ -495,7 +498,7 @@ MATCH (r:Run {org: $org, environment: $environment})
 WHERE r.from_index <= $index
 WITH r
 WHERE r.open OR r.to_index > $index
-RETURN collect(r {.*}) AS runs
+RETURN collect(r {.*, instances_detail: null}) AS runs
 """
 
 # The Runs opening or closing at some snapshots: their events.
@@ -508,7 +511,7 @@ CALL (index) {
     MATCH (r:Run {org: $org, environment: $environment, to_index: index})
     RETURN r
 }
-RETURN collect(r {.*}) AS runs
+RETURN collect(r {.*, instances_detail: null}) AS runs
 """
 
 # A snapshot with the Runs changing at it and its running set, in one statement (one per way of reading the set).
@@ -522,7 +525,7 @@ CALL () {
         MATCH (r:Run {org: $org, environment: $environment, to_index: $index})
         RETURN r
     }
-    RETURN collect(r {.*}) AS changing
+    RETURN collect(r {.*, instances_detail: null}) AS changing
 }
 """
 
@@ -545,7 +548,7 @@ RETURN count(d) AS failing
 OPEN_RUNS_OF_ORG = """
 UNWIND $environments AS environment
 MATCH (r:Run {org: $org, environment: environment, open: true})
-RETURN collect(r {.*}) AS runs
+RETURN collect(r {.*, instances_detail: null}) AS runs
 """
 
 LATEST_SNAPSHOTS = """
@@ -554,6 +557,42 @@ WHERE e.name IS NOT NULL
 OPTIONAL MATCH (s:Snapshot {org: $org, environment: e.name, index: e.latest_index})
 RETURN e {.*} AS environment, s {.*} AS snapshot
 ORDER BY e.name
+"""
+
+# The instances detail of a window's Runs, by (fingerprint, from_index): seeks on run_fingerprint. Run projections
+# elsewhere leave it out (`instances_detail: null`), so only a read that shows it pays for it.
+INSTANCES_DETAIL = """
+UNWIND $runs AS run
+MATCH (r:Run {org: $org, fingerprint: run.fingerprint})
+WHERE r.environment = $environment AND r.from_index = run.from_index
+RETURN r.fingerprint AS fingerprint, r.instances_detail AS detail
+"""
+
+# Snapshot summaries: the snapshots asked for, the Runs spanning their range, and which fingerprints fail compliance
+# (as NOT_COMPLIANT_COUNT decides).
+SNAPSHOT_SUMMARY_INPUTS = """
+CALL () {
+    UNWIND $indexes AS index
+    MATCH (s:Snapshot {org: $org, environment: $environment, index: index})
+    RETURN collect([s.index, s.reported_at]) AS snapshots
+}
+CALL (snapshots) {
+    WITH snapshots WHERE size(snapshots) > 0
+    WITH reduce(low = snapshots[0][0], item IN snapshots | CASE WHEN item[0] < low THEN item[0] ELSE low END) AS low,
+         reduce(high = snapshots[0][0], item IN snapshots | CASE WHEN item[0] > high THEN item[0] ELSE high END) AS high
+    MATCH (r:Run {org: $org, environment: $environment})
+    WHERE r.from_index <= high AND (r.open OR r.to_index > low)
+    RETURN collect([r.fingerprint, r.from_index, r.to_index]) AS runs
+}
+CALL (runs) {
+    UNWIND runs AS run
+    WITH DISTINCT run[0] AS fingerprint
+    MATCH (d:Digest {org: $org, fingerprint: fingerprint})
+    WHERE NOT EXISTS { MATCH (d)<-[:HAS_DIGEST]-(:Artifact) }
+       OR EXISTS { MATCH (d)<-[:HAS_DIGEST]-(:Artifact)<-[:ATTESTS]-(t:Attestation) WHERE NOT t.compliant }
+    RETURN collect(fingerprint) AS failing
+}
+RETURN snapshots, runs, failing
 """
 
 # --- environment log ----------------------------------------------------------------------------------------------

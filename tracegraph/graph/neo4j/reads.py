@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from tracegraph.errors import InvalidInput, TracegraphError
-from tracegraph.graph import assembly, not_found, prefixes, selectors, trails
+from tracegraph.graph import assembly, instances, not_found, prefixes, selectors, trails
 from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, CommitGraph
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot, Trail
 from tracegraph.graph.neo4j import cypher, records
@@ -30,6 +30,7 @@ from tracegraph.graph.views import (
     SnapshotDetail,
     SnapshotDiff,
     SnapshotEvents,
+    SnapshotSummary,
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
@@ -233,6 +234,7 @@ def running_set(runs: Iterable[Row], known: dict[str, tuple[Provenance, ...]]) -
             name=run["name"],
             instances=int(run["instances"]),
             since_index=int(run["from_index"]),
+            since=records.to_datetime(run["started_at"]),
             artifacts=known.get(run["fingerprint"], ()),
         )
         for run in runs
@@ -255,13 +257,21 @@ async def snapshot_detail(
     # No index orders Runs by name, so the set's keys are read and windowed here; only the window's items get
     # provenance, deployments and models.
     runs = sorted(
-        (run["name"], run["fingerprint"], int(run["instances"]), int(run["from_index"])) for run in view["runs"]
+        (run["name"], run["fingerprint"], int(run["instances"]), int(run["from_index"]), run["started_at"])
+        for run in view["runs"]
     )
     window = parts.running.take(runs, lambda run: (run[0], run[1])) if parts.running else []
     changes = parts.events.take(shapes, lambda shape: (shape.name, shape.fingerprint)) if parts.events else []
     changed = {shape.fingerprint for shape in changes}
     wanted = (changed | {run[1] for run in window}) if parts.provenance else set()
     known, deployed = await provenance_and_deployments(tx, env, wanted, changed if parts.deployments else ())
+    detail = None
+    if parts.instances and window:
+        keys = [{"fingerprint": run[1], "from_index": run[3]} for run in window]
+        rows = await fetch(tx, cypher.INSTANCES_DETAIL, org=org, environment=env.name, runs=keys)
+        detail = {row["fingerprint"]: instances.load(row["detail"]) for row in rows}
+    elif parts.instances:
+        detail = {}
     compliant = None
     if parts.compliance:
         found = await fetch(tx, cypher.NOT_COMPLIANT_COUNT, org=org, fingerprints=[run[1] for run in runs])
@@ -272,9 +282,21 @@ async def snapshot_detail(
         parts=parts,
         events=assembly.events(changes, known, deployed),
         events_total=len(shapes),
-        running=assembly.running_items(window, known),
+        running=assembly.running_items(
+            ((name, fp, count, since, records.to_datetime(at)) for name, fp, count, since, at in window), known, detail
+        ),
         running_total=len(runs),
         compliant=compliant,
+    )
+
+
+async def snapshot_summaries(tx: Tx, org: str, environment_name: str, wanted: Sequence[int]) -> list[SnapshotSummary]:
+    env = await environment(tx, org, environment_name)
+    found = (await fetch(tx, cypher.SNAPSHOT_SUMMARY_INPUTS, org=org, environment=env.name, indexes=list(wanted)))[0]
+    return instances.summaries(
+        ((int(index), records.to_datetime(at)) for index, at in found["snapshots"]),
+        ((fp, int(first), None if end is None else int(end)) for fp, first, end in found["runs"] or []),
+        set(found["failing"] or []),
     )
 
 

@@ -87,6 +87,20 @@ SET a.commit_pending = a.git_commit IS NOT NULL
             "CREATE INDEX trail_age IF NOT EXISTS FOR (n:Trail) ON (n.org, n.flow, n.created_at)",
         ),
     ),
+    # 4: a Run keeps the time of the snapshot that opened it (`started_at`, RunningArtifact.since), filled here for
+    # the Runs written before (a scan of the Run label); `instances_detail` needs no data: absent reads as none.
+    Step(
+        4,
+        (),
+        (
+            """
+MATCH (r:Run)
+WHERE r.started_at IS NULL
+MATCH (s:Snapshot {org: r.org, environment: r.environment, index: r.from_index})
+SET r.started_at = s.reported_at
+""",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

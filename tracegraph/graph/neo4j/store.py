@@ -25,6 +25,7 @@ from neo4j.exceptions import (
 )
 
 from tracegraph.errors import Conflict, TracegraphError, Unavailable
+from tracegraph.graph import instances
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.inputs import (
     ArtifactInput,
@@ -52,6 +53,7 @@ from tracegraph.graph.views import (
     SearchResult,
     SnapshotDetail,
     SnapshotDiff,
+    SnapshotSummary,
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
@@ -262,6 +264,10 @@ class Neo4jStore:
         return await self._read(
             partial(reads.snapshot_detail, org=org, environment_name=environment, selector=selector, parts=parts)
         )
+
+    async def snapshot_summaries(self, org: str, environment: str, indexes: Sequence[int]) -> list[SnapshotSummary]:
+        wanted = instances.summary_indexes(indexes)
+        return await self._read(partial(reads.snapshot_summaries, org=org, environment_name=environment, wanted=wanted))
 
     async def artifact(self, org: str, flow: str, fingerprint_prefix: str) -> ArtifactDetail:
         return await self._read(partial(reads.artifact_by_prefix, org=org, flow=flow, prefix=fingerprint_prefix))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from tracegraph.graph import assembly, not_found, report_time
+from tracegraph.graph import assembly, instances, not_found, report_time
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -246,8 +246,18 @@ async def report_snapshot(tx: Tx, report: SnapshotInput, now: datetime) -> Repor
     if changes.close:
         await execute(tx, cypher.CLOSE_RUNS, index=index, ids=[run_ids[fingerprint] for fingerprint in changes.close])
     if changes.open:
-        runs = [{"fingerprint": run.fingerprint, "name": run.name, "instances": run.instances} for run in changes.open]
-        await execute(tx, cypher.OPEN_RUNS, **scope, index=index, runs=runs)
+        # A Run keeps the instances detail of the report that opened it; later reports of the same count leave it.
+        detail = {running.fingerprint: instances.dump(running.instances_detail) for running in report.artifacts}
+        runs = [
+            {
+                "fingerprint": run.fingerprint,
+                "name": run.name,
+                "instances": run.instances,
+                "instances_detail": detail[run.fingerprint],
+            }
+            for run in changes.open
+        ]
+        await execute(tx, cypher.OPEN_RUNS, **scope, index=index, reported_at=reported_at, runs=runs)
     # The events of the new snapshot are exactly the Runs this report opened and closed.
     shapes = events_at(changes.open, [current[fingerprint] for fingerprint in changes.close])
     fingerprints = {shape.fingerprint for shape in shapes}

@@ -9,6 +9,7 @@ import strawberry
 
 from tracegraph.graph import model
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
+from tracegraph.graph.instances import MAX_SUMMARIES
 from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.snapshot_parts import log_details, snapshot_parts
@@ -16,6 +17,7 @@ from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.enums import EnvironmentType
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
+from tracegraph.schema.types.snapshot_summary import SnapshotSummary
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.snapshot import Snapshot
@@ -83,6 +85,14 @@ class Environment(Node):
         wanted = snapshot_resolvers.selector(index, expr)
         parts = snapshot_parts(info.selected_fields[0])
         return Snapshot.of_detail(await snapshot_resolvers.snapshot(info.context, self.org, self.name, wanted, parts))
+
+    @strawberry.field(
+        description="Several snapshots in brief, read at once: those of `indexes` that exist, each once, by number "
+        f"(at most {MAX_SUMMARIES:,} indexes; more is INVALID_INPUT naming `indexes`)."
+    )
+    async def snapshot_summaries(self, info: Info, indexes: list[int]) -> list[SnapshotSummary]:
+        found = await snapshot_resolvers.summaries(info.context, self.org, self.name, indexes)
+        return [SnapshotSummary.of(summary) for summary in found]
 
     @strawberry.field(
         description="The environment's log: its snapshots with their events, newest first (oldest first with "

@@ -11,7 +11,14 @@ from tracegraph.graph import model, views
 from tracegraph.graph.windows import SnapshotParts
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.paging import Page, PageArgs, encode_cursor, page_args
-from tracegraph.resolvers.snapshot_parts import BARE, EVENT_CURSOR, RUNNING_CURSOR, item_fields, window_of
+from tracegraph.resolvers.snapshot_parts import (
+    BARE,
+    EVENT_CURSOR,
+    INSTANCES_FIELD,
+    RUNNING_CURSOR,
+    item_fields,
+    window_of,
+)
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
@@ -139,6 +146,7 @@ class Snapshot(Node):
             provenance=bool({"artifacts", "hasProvenance"} & selected),
             deployments=False,
             compliance=False,
+            instances=INSTANCES_FIELD in selected,
         )
         detail = await self._detail(info, needs)
         return connection(_page(RUNNING_CURSOR, list(detail.running), args, detail.running_total), RunningArtifact.of)
