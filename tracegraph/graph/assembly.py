@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Attestation, Deployment
 from tracegraph.graph.views import (
     CommitPlacement,
@@ -193,8 +194,10 @@ def events(
     known: dict[str, tuple[Provenance, ...]],
     deployed: dict[str, tuple[Deployment, ...]],
     flow: str | None = None,
+    repo_urls: Sequence[str] = (),
 ) -> tuple[Event, ...]:
-    """Events from their shapes with what is known of their fingerprints (only those touching `flow`)."""
+    """Events from their shapes with what is known of their fingerprints (only those touching `flow` and the
+    repositories `repo_urls`, when given: see `touches`)."""
     return tuple(
         Event(
             type=shape.type,
@@ -206,8 +209,21 @@ def events(
             deployments=deployed.get(shape.fingerprint, ()),
         )
         for shape in shapes
-        if flow is None or any(item.artifact.flow == flow for item in known.get(shape.fingerprint, ()))
+        if (flow is None and not repo_urls)
+        or any(touches(item, flow, repo_urls) for item in known.get(shape.fingerprint, ()))
     )
+
+
+def no_artifact_after(after: tuple[str, str]) -> InvalidInput:
+    """A repository page's `after` (flow, fingerprint) naming no artifact."""
+    return InvalidInput("after", f"no artifact '{after[1]}' in flow '{after[0]}' to page after")
+
+
+def touches(item: Provenance, flow: str | None, repo_urls: Sequence[str]) -> bool:
+    """Whether a build passes a log's filters: in `flow`, and built from a reported commit of one of `repo_urls`."""
+    if flow is not None and item.artifact.flow != flow:
+        return False
+    return not repo_urls or (item.commit is not None and item.commit.repo_url in repo_urls)
 
 
 def running_items(

@@ -11,11 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tracegraph.errors import InvalidInput
 from tracegraph.graph import not_found
 from tracegraph.graph.model import Environment
-from tracegraph.graph.rules import Name, Timestamp
+from tracegraph.graph.rules import Name, Timestamp, Url
 
 SNAPSHOT_EXPR_RULE = "a snapshot expression: empty or 'latest', '#N' or 'N', '~N' (N before the latest), '@{time}'"
 INTERVAL_RULE = "an interval 'A..B' of snapshot indexes with 1 <= A <= B (either end may be omitted)"
 MAX_PAGE = 100
+MAX_LOG_REPOS = 100
 
 
 class SelectorKind(StrEnum):
@@ -145,6 +146,9 @@ class LogQuery(BaseModel):
     since: Timestamp | None = None
     until: Timestamp | None = None
     flow: Name | None = None
+    # Only events of artifacts built from a reported commit of one of these repositories (with `flow`: artifacts
+    # of that flow so built).
+    repo_urls: list[Url] = Field(default_factory=list, max_length=MAX_LOG_REPOS)
     before: int | None = Field(default=None, ge=1, le=MAX_INDEX)
     after: int | None = Field(default=None, ge=0, le=MAX_INDEX)
     oldest_first: bool = False

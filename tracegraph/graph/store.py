@@ -155,6 +155,13 @@ class GraphStore(Protocol):
     async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         """Newest first; `after` is the fingerprint of the last artifact of the previous page (keyset)."""
 
+    async def list_artifacts_of_repo(
+        self, org: str, repo_url: str, *, limit: int, after: tuple[str, str] | None = None
+    ) -> list[Artifact]:
+        """Artifacts (of every flow) built from a reported commit of the repository, newest first (`created_at`,
+        then flow, then fingerprint, all descending); `after` is the (flow, fingerprint) of the last artifact of the
+        previous page (keyset). An unknown repository answers `[]`."""
+
     async def trail(self, org: str, flow: str, name: str) -> TrailDetail:
         """A trail with its commit, artifacts and their attestations."""
 

@@ -31,6 +31,23 @@ async def built_from(ctx: Context, org: str, sha: str) -> list[ArtifactDetail]:
     return await ctx.loaders.commit_artifacts.load((org, sha))
 
 
+async def of_repository(
+    ctx: Context, org: str, repo_url: str, *, first: int | None, after: str | None
+) -> Page[Artifact]:
+    """Newest first, keyset on the (flow, fingerprint) of the last artifact seen (the store's own paging)."""
+    args = page_args("repo_artifact", first=first, after=after)
+    cursor = None
+    if after is not None:
+        flow, fingerprint = decode_cursor("repo_artifact", after, field="after")
+        cursor = (str(flow), str(fingerprint))
+    if args.size == 0:
+        return Page([], has_next=False, has_previous=cursor is not None, total=None)
+    found = await ctx.store.list_artifacts_of_repo(org, repo_url, limit=args.size + 1, after=cursor)
+    rows = found[: args.size]
+    items = [(encode_cursor("repo_artifact", (row.flow, row.fingerprint)), row) for row in rows]
+    return Page(items, has_next=len(found) > args.size, has_previous=cursor is not None, total=None)
+
+
 async def of_flow(ctx: Context, org: str, flow: str, *, first: int | None, after: str | None) -> Page[Artifact]:
     """Newest first, keyset on the fingerprint of the last artifact seen (the store's own paging)."""
     args = page_args("artifact", first=first, after=after)

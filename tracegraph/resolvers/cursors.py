@@ -70,6 +70,7 @@ SHAPES: dict[str, tuple[Callable[[object], bool], ...]] = {
     "environment": (_name,),
     "trail": (_name,),  # a flow's trails, newest first: the last trail name seen
     "trail_artifact": (_micros, _fingerprint),  # a trail's artifacts: (created_at in µs since 1970, fingerprint)
+    "repo_artifact": (_name, _fingerprint),  # a repository's artifacts, newest first: the last (flow, fingerprint)
 }
 
 

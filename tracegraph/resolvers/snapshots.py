@@ -106,6 +106,7 @@ async def log(
     until: datetime | None,
     flow: str | None,
     oldest_first: bool,
+    repos: list[str] | None = None,
     provenance: bool = True,
     deployments: bool = True,
 ) -> Page[SnapshotEvents]:
@@ -125,6 +126,7 @@ async def log(
         "since": since,
         "until": until,
         "flow": flow,
+        "repo_urls": repos,
         "oldest_first": ascending,
         "limit": max(args.size, 1),
         "provenance": provenance,

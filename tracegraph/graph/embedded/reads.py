@@ -132,10 +132,13 @@ SELECT_LOG_DESC = """
     WHERE s.org = :org AND s.environment = :environment
     AND s.idx >= :min_index AND s.idx <= :max_index AND s.idx < :before AND s.idx > :after
     AND s.reported_at >= :since AND s.reported_at <= :until
-    AND (:flow IS NULL OR EXISTS (
+    AND ((:flow IS NULL AND :repos IS NULL) OR EXISTS (
         SELECT 1 FROM runs r JOIN artifacts a ON a.org = r.org AND a.fingerprint = r.fingerprint
         WHERE r.org = s.org AND r.environment = s.environment AND (r.from_index = s.idx OR r.to_index = s.idx)
-        AND a.flow = :flow))
+        AND (:flow IS NULL OR a.flow = :flow)
+        AND (:repos IS NULL OR EXISTS (
+            SELECT 1 FROM commits c WHERE c.org = a.org AND c.sha = a.git_commit
+            AND c.repo_url IN (SELECT value FROM json_each(:repos))))))
     ORDER BY s.idx DESC LIMIT :limit
 """
 SELECT_LOG_ASC = SELECT_LOG_DESC.replace("ORDER BY s.idx DESC", "ORDER BY s.idx ASC")
@@ -144,10 +147,13 @@ COUNT_LOG = """
     WHERE s.org = :org AND s.environment = :environment
     AND s.idx >= :min_index AND s.idx <= :max_index
     AND s.reported_at >= :since AND s.reported_at <= :until
-    AND (:flow IS NULL OR EXISTS (
+    AND ((:flow IS NULL AND :repos IS NULL) OR EXISTS (
         SELECT 1 FROM runs r JOIN artifacts a ON a.org = r.org AND a.fingerprint = r.fingerprint
         WHERE r.org = s.org AND r.environment = s.environment AND (r.from_index = s.idx OR r.to_index = s.idx)
-        AND a.flow = :flow))
+        AND (:flow IS NULL OR a.flow = :flow)
+        AND (:repos IS NULL OR EXISTS (
+            SELECT 1 FROM commits c WHERE c.org = a.org AND c.sha = a.git_commit
+            AND c.repo_url IN (SELECT value FROM json_each(:repos))))))
 """
 SELECT_ARTIFACT_PREFIX = """
     SELECT fingerprint FROM artifacts WHERE org = :org AND flow = :flow
@@ -228,6 +234,13 @@ SELECT_LIST_ARTIFACTS = """
     SELECT a.* FROM artifact_states a WHERE a.org = :org AND a.flow = :flow
     AND (:after_created IS NULL OR (a.created_at, a.fingerprint) < (:after_created, :after))
     ORDER BY a.created_at DESC, a.fingerprint DESC LIMIT :limit
+"""
+# Artifacts built from a reported commit of a repository, newest first (keyset on created_at, flow, fingerprint).
+SELECT_REPO_ARTIFACTS = """
+    SELECT a.* FROM commits c JOIN artifact_states a ON a.org = c.org AND a.git_commit = c.sha
+    WHERE c.org = :org AND c.repo_url = :repo_url
+    AND (:after_created IS NULL OR (a.created_at, a.flow, a.fingerprint) < (:after_created, :after_flow, :after))
+    ORDER BY a.created_at DESC, a.flow DESC, a.fingerprint DESC LIMIT :limit
 """
 SELECT_ARTIFACT_CREATED = "SELECT created_at FROM artifacts WHERE org = ? AND flow = ? AND fingerprint = ?"
 SELECT_TRAIL = "SELECT * FROM trails WHERE org = ? AND flow = ? AND name = ?"
@@ -364,13 +377,14 @@ def build_events(
     with_provenance: bool = True,
     with_deployments: bool = True,
     flow: str | None = None,
+    repo_urls: Sequence[str] = (),
 ) -> dict[int, tuple[Event, ...]]:
     """Events from their shapes, by snapshot index, with provenance and deployments when asked (only those touching
-    `flow`): one read of each for every index together."""
+    `flow` and `repo_urls`): one read of each for every index together."""
     fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
-    known = provenance(connection, env.org, fingerprints) if with_provenance or flow else {}
+    known = provenance(connection, env.org, fingerprints) if with_provenance or flow or repo_urls else {}
     deployed = _deployments_to(connection, env.org, env.name, fingerprints) if with_deployments else {}
-    return {index: assembly.events(found, known, deployed, flow) for index, found in shapes.items()}
+    return {index: assembly.events(found, known, deployed, flow, repo_urls) for index, found in shapes.items()}
 
 
 def events(
@@ -378,13 +392,14 @@ def events(
     env: Environment,
     indexes: Sequence[int],
     flow: str | None = None,
+    repo_urls: Sequence[str] = (),
     *,
     with_provenance: bool = True,
     with_deployments: bool = True,
 ) -> dict[int, tuple[Event, ...]]:
-    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+    """The events of each snapshot index (only those touching `flow`'s artifacts and `repo_urls` when given)."""
     shapes = event_shapes(connection, env, indexes)
-    return build_events(connection, env, shapes, with_provenance, with_deployments, flow)
+    return build_events(connection, env, shapes, with_provenance, with_deployments, flow, repo_urls)
 
 
 def running(
@@ -531,6 +546,7 @@ def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:
         "since": to_micros(query.since) if query.since else -_NO_LIMIT,
         "until": to_micros(query.until) if query.until else _NO_LIMIT,
         "flow": query.flow,
+        "repos": _json(query.repo_urls) if query.repo_urls else None,
     }
     page = {
         **filters,
@@ -550,6 +566,7 @@ def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:
         env,
         [item.index for item in found],
         query.flow,
+        query.repo_urls,
         with_provenance=query.provenance,
         with_deployments=query.deployments,
     )
@@ -634,6 +651,27 @@ def list_artifacts(
         after_created = row["created_at"]
     parameters = {"org": org, "flow": flow, "after_created": after_created, "after": after, "limit": limit}
     return [rows.artifact(row) for row in connection.execute(SELECT_LIST_ARTIFACTS, parameters)]
+
+
+def list_artifacts_of_repo(
+    connection: sqlite3.Connection, org: str, repo_url: str, limit: int, after: tuple[str, str] | None
+) -> list[Artifact]:
+    require_org(connection, org)
+    after_created = None
+    if after is not None:
+        row = connection.execute(SELECT_ARTIFACT_CREATED, (org, *after)).fetchone()
+        if row is None:
+            raise assembly.no_artifact_after(after)
+        after_created = row["created_at"]
+    parameters = {
+        "org": org,
+        "repo_url": repo_url,
+        "after_created": after_created,
+        "after_flow": after[0] if after else None,
+        "after": after[1] if after else None,
+        "limit": limit,
+    }
+    return [rows.artifact(row) for row in connection.execute(SELECT_REPO_ARTIFACTS, parameters)]
 
 
 # --- trails -----------------------------------------------------------------------------------------------------

@@ -188,6 +188,13 @@ class EmbeddedStore:
     async def list_artifacts(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Artifact]:
         return await self._database.read(partial(reads.list_artifacts, org=org, flow=flow, limit=limit, after=after))
 
+    async def list_artifacts_of_repo(
+        self, org: str, repo_url: str, *, limit: int, after: tuple[str, str] | None = None
+    ) -> list[Artifact]:
+        return await self._database.read(
+            partial(reads.list_artifacts_of_repo, org=org, repo_url=repo_url, limit=limit, after=after)
+        )
+
     async def trail(self, org: str, flow: str, name: str) -> TrailDetail:
         return await self._database.read(partial(reads.trail_detail, org=org, flow=flow, name=name))
 

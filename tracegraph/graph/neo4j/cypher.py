@@ -349,6 +349,23 @@ LIMIT $limit
     + _PROVENANCE
 )
 
+# Artifacts built from a reported commit of a repository (reached through the Repository key and IN_REPO), newest
+# first; the keyset on (created_at, flow, fingerprint) is applied before the sort, the limit after it.
+LIST_REPO_ARTIFACTS = (
+    """
+MATCH (:Repository {org: $org, url: $repo_url})<-[:IN_REPO]-(c:Commit)
+WHERE c.reported
+MATCH (a:Artifact {org: $org, git_commit: c.sha})
+WHERE a.created_at < $after_created
+   OR (a.created_at = $after_created
+       AND (a.flow < $after_flow OR (a.flow = $after_flow AND a.fingerprint < $after)))
+WITH a
+ORDER BY a.created_at DESC, a.flow DESC, a.fingerprint DESC
+LIMIT $limit
+"""
+    + _PROVENANCE
+)
+
 # Where fingerprints ran: every Run with the times of the snapshots that opened and closed it.
 RUNS_OF_FINGERPRINTS = """
 UNWIND $fingerprints AS fingerprint
@@ -641,6 +658,23 @@ RETURN s {.*} AS snapshot
 # With a flow: the indexes of the snapshots where a Run of one of the flow's fingerprints opens or closes.
 LOG_FLOW_INDEXES = """
 MATCH (:Flow {org: $org, name: $flow})<-[:IN_FLOW]-(a:Artifact)
+WITH DISTINCT a.fingerprint AS fingerprint
+MATCH (r:Run {org: $org, fingerprint: fingerprint})
+WHERE r.environment = $environment
+UNWIND [r.from_index, r.to_index] AS index
+WITH DISTINCT index
+WHERE index IS NOT NULL AND index >= $low AND index <= $high
+RETURN index
+"""
+
+# With repositories (and perhaps a flow): the indexes where a Run of a fingerprint built from a reported commit of
+# one of them (by an artifact of the flow) opens or closes.
+LOG_REPO_INDEXES = """
+UNWIND $repo_urls AS url
+MATCH (:Repository {org: $org, url: url})<-[:IN_REPO]-(c:Commit)
+WHERE c.reported
+MATCH (a:Artifact {org: $org, git_commit: c.sha})
+WHERE $flow IS NULL OR a.flow = $flow
 WITH DISTINCT a.fingerprint AS fingerprint
 MATCH (r:Run {org: $org, fingerprint: fingerprint})
 WHERE r.environment = $environment

@@ -195,20 +195,21 @@ async def events(
     env: Environment,
     indexes: Sequence[int],
     flow: str | None = None,
+    repo_urls: Sequence[str] = (),
     *,
     with_provenance: bool = True,
     with_deployments: bool = True,
 ) -> dict[int, tuple[Event, ...]]:
-    """The events of each snapshot index (only those touching `flow`'s artifacts when given)."""
+    """The events of each snapshot index (only those touching `flow`'s artifacts and `repo_urls` when given)."""
     shapes = await event_shapes(tx, env, indexes)
     fingerprints = {shape.fingerprint for found in shapes.values() for shape in found}
     known, deployed = await provenance_and_deployments(
         tx,
         env,
-        fingerprints if with_provenance or flow else (),
+        fingerprints if with_provenance or flow or repo_urls else (),
         fingerprints if with_deployments else (),
     )
-    return {index: assembly.events(shapes.get(index, []), known, deployed, flow) for index in indexes}
+    return {index: assembly.events(shapes.get(index, []), known, deployed, flow, repo_urls) for index in indexes}
 
 
 def _nearer_end(env: Environment, index: int, latest: str, recent: str, early: str) -> str:
@@ -318,7 +319,7 @@ async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
     page_low = max(low, (query.after or 0) + 1)
     page_high = min(high, (query.before or _NO_LIMIT) - 1)
     found: list[Snapshot]
-    if query.flow is None:
+    if query.flow is None and not query.repo_urls:
         total = max(0, high - low + 1)
         if page_low > page_high:
             found = []
@@ -327,7 +328,12 @@ async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
             rows = await fetch(tx, statement, low=page_low, high=page_high, limit=query.limit + 1, **scope)
             found = [records.snapshot(row["snapshot"]) for row in rows]
     else:
-        rows = await fetch(tx, cypher.LOG_FLOW_INDEXES, flow=query.flow, low=low, high=high, **scope)
+        if query.repo_urls:
+            rows = await fetch(
+                tx, cypher.LOG_REPO_INDEXES, flow=query.flow, repo_urls=query.repo_urls, low=low, high=high, **scope
+            )
+        else:
+            rows = await fetch(tx, cypher.LOG_FLOW_INDEXES, flow=query.flow, low=low, high=high, **scope)
         matching = sorted((int(row["index"]) for row in rows), reverse=not query.oldest_first)
         total = len(matching)
         wanted = [index for index in matching if page_low <= index <= page_high][: query.limit + 1]
@@ -342,6 +348,7 @@ async def environment_log(tx: Tx, query: LogQuery) -> LogPage:
         env,
         [item.index for item in found],
         query.flow,
+        query.repo_urls,
         with_provenance=query.provenance,
         with_deployments=query.deployments,
     )
@@ -436,6 +443,30 @@ async def list_artifacts(tx: Tx, org: str, flow: str, limit: int, after: str | N
     )
     found = [records.artifact(row["artifact"], row["compliance"]) for row in rows]
     return sorted(found, key=lambda item: (item.created_at, item.fingerprint), reverse=True)
+
+
+async def list_artifacts_of_repo(
+    tx: Tx, org: str, repo_url: str, limit: int, after: tuple[str, str] | None
+) -> list[Artifact]:
+    (await existing(tx, org)).require_org()
+    after_created, after_flow, after_fingerprint = _LATEST, "", ""
+    if after is not None:
+        rows = await fetch(tx, cypher.ARTIFACT_CREATED, org=org, flow=after[0], fingerprint=after[1])
+        if not rows:
+            raise assembly.no_artifact_after(after)
+        after_created, (after_flow, after_fingerprint) = records.to_datetime(rows[0]["created_at"]), after
+    rows = await fetch(
+        tx,
+        cypher.LIST_REPO_ARTIFACTS,
+        org=org,
+        repo_url=repo_url,
+        after_created=after_created,
+        after_flow=after_flow,
+        after=after_fingerprint,
+        limit=limit,
+    )
+    found = [records.artifact(row["artifact"], row["compliance"]) for row in rows]
+    return sorted(found, key=lambda item: (item.created_at, item.flow, item.fingerprint), reverse=True)
 
 
 # --- trails -------------------------------------------------------------------------------------------------------

@@ -98,7 +98,9 @@ class Environment(Node):
         description="The environment's log: its snapshots with their events, newest first (oldest first with "
         "`oldestFirst`). Filters: `interval` of snapshot numbers ('176..177', '176..', '..177', '177'), `since` / "
         "`until` times (inclusive), `flow` (only snapshots with an event of an artifact of that flow, and only those "
-        "events). " + PAGING_RULE
+        "events), `repos` (repository URLs, at most 100: only snapshots with an event of an artifact built from a "
+        "reported commit of one of them, and only those events; with `flow`, artifacts of that flow so built). "
+        + PAGING_RULE
     )
     async def snapshots(
         self,
@@ -112,6 +114,7 @@ class Environment(Node):
         until: datetime | None = None,
         flow: str | None = None,
         oldest_first: bool = False,
+        repos: list[str] | None = None,
     ) -> Connection[SnapshotRef]:
         from tracegraph.schema.types.snapshot import Snapshot
 
@@ -128,6 +131,7 @@ class Environment(Node):
             since=since,
             until=until,
             flow=flow,
+            repos=repos,
             oldest_first=oldest_first,
             provenance=provenance,
             deployments=deployments,

@@ -1,11 +1,20 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(...) used as a decorator is untyped without strawberry's mypy plugin, which pyproject does not load)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from tracegraph.graph import model
+from tracegraph.resolvers import artifacts as artifact_resolvers
+from tracegraph.schema.connection import Connection, connection
+from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
+
+if TYPE_CHECKING:
+    from tracegraph.schema.types.artifact import Artifact
 
 
 @strawberry.type(description="An organisation: owns every flow, environment, artifact and commit reported to it.")
@@ -21,3 +30,16 @@ class Org(Node):
     @classmethod
     def of(cls, org: model.Org) -> Org:
         return cls(name=org.name, public=org.public, description=org.description, created_at=org.created_at)
+
+    @strawberry.field(
+        description="Artifacts of every flow built from a reported commit of the repository `url`, newest first "
+        "(then by flow and fingerprint, descending); empty for an unknown repository. Paging: `first` (default 15, "
+        "at most 100) and `after`; `totalCount` is null here."
+    )
+    async def repository_artifacts(
+        self, info: Info, url: str, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Artifact, strawberry.lazy("tracegraph.schema.types.artifact")]]:
+        from tracegraph.schema.types.artifact import Artifact
+
+        page = await artifact_resolvers.of_repository(info.context, self.name, url, first=first, after=after)
+        return connection(page, Artifact.of_model)
