@@ -82,12 +82,37 @@ class ArtifactBody(Body):
     commits_list: list[ListedCommit] | None = None
 
 
+class Owner(Body):
+    """A Kubernetes owner reference of a pod (`snapshot k8s`)."""
+
+    apiVersion: str | None = None  # noqa: N815 - the CLI's key
+    kind: str | None = None
+    name: str | None = None
+    uid: str | None = None
+    controller: bool | None = None
+    blockOwnerDeletion: bool | None = None  # noqa: N815 - the CLI's key
+
+
 class ReportItem(Body):
-    """One item of a snapshot report: every `digests` entry (name → sha256) is one running instance. The other
-    fields depend on the environment type (pod, task, app, revision) and the store has nowhere to keep them yet."""
+    """One item of a snapshot report: every `digests` entry (name → sha256) is one running instance, described by
+    the item's other fields, which depend on the environment type: a K8S pod, an ECS task, an Azure app, a Cloud Run
+    revision or job (SPEC §2.10); kept per instance by `tracegraph.kosli.instances`."""
 
     digests: dict[str, str] = Field(default_factory=dict)
     creationTimestamp: int | None = None  # noqa: N815 - the CLI's key
+    podName: str | None = None  # noqa: N815 - the CLI's key
+    namespace: str | None = None
+    owners: list[Owner] | None = None
+    taskArn: str | None = None  # noqa: N815 - the CLI's key
+    cluster_name: str | None = None
+    service_name: str | None = None
+    app_name: str | None = None
+    app_kind: str | None = None
+    digests_source: str | None = None
+    kind: str | None = None
+    serviceName: str | None = None  # noqa: N815 - the CLI's key
+    revisionName: str | None = None  # noqa: N815 - the CLI's key
+    jobName: str | None = None  # noqa: N815 - the CLI's key
 
 
 class SnapshotReportBody(Body):

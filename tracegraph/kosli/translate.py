@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from tracegraph.errors import InvalidInput
 from tracegraph.evidence import Evidence
 from tracegraph.graph.inputs import (
+    MAX_INSTANCES_DETAIL,
     ArtifactInput,
     AttestationInput,
     CommitInput,
@@ -28,6 +29,7 @@ from tracegraph.graph.inputs import (
 from tracegraph.graph.rules import FINGERPRINT_RULE
 from tracegraph.kosli.bodies import Upload
 from tracegraph.kosli.errors import NotSupported
+from tracegraph.kosli.instances import instance
 from tracegraph.kosli.models import (
     ArtifactBody,
     AttestationBody,
@@ -209,8 +211,9 @@ def _fingerprint(digest: str, report_type: str, field: str) -> str | None:
 
 
 def snapshot_input(org: str, environment: str, report_type: str, body: SnapshotReportBody) -> SnapshotInput:
-    """Every digest entry is one running instance; the same fingerprint in several items (or under several names)
-    adds instances, observed under the first name it appeared with."""
+    """Every digest entry is one running instance, described by its item (`instances.instance`); the same
+    fingerprint in several items (or under several names) adds instances, observed under the first name it
+    appeared with. Over 1,000 instances of one fingerprint keep their count only."""
     if report_type not in REPORT_TYPES:
         raise InvalidInput("type", f"must be one of {', '.join(REPORT_TYPES)}; got {report_type[:40]!r}")
     running: dict[str, dict[str, Any]] = {}
@@ -219,8 +222,14 @@ def snapshot_input(org: str, environment: str, report_type: str, body: SnapshotR
             fingerprint = _fingerprint(digest, report_type, f"artifacts.{position}.digests.{name}")
             if fingerprint is None:
                 continue
-            entry = running.setdefault(fingerprint, {"fingerprint": fingerprint, "name": name, "instances": 0})
+            entry = running.setdefault(
+                fingerprint, {"fingerprint": fingerprint, "name": name, "instances": 0, "instances_detail": []}
+            )
             entry["instances"] += 1
+            entry["instances_detail"].append(instance(item, name))
+    for entry in running.values():
+        if len(entry["instances_detail"]) > MAX_INSTANCES_DETAIL:
+            entry["instances_detail"] = []
     data = {"org": org, "environment": environment, "artifacts": list(running.values())}
     result: SnapshotInput = parse_as(SnapshotInput, data, {})
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -20,9 +21,9 @@ from tracegraph.graph.views import ArtifactDetail, HistoryEntry, HistoryKind, Tr
 from tracegraph.kosli.bodies import json_object
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
-from tracegraph.kosli.errors import NotSupported
 from tracegraph.kosli.models import ArtifactBody
 from tracegraph.kosli.pages import Paging
+from tracegraph.kosli.repos import repository_urls
 from tracegraph.kosli.running import state_text
 from tracegraph.kosli.times import epoch
 from tracegraph.kosli.translate import artifact_input
@@ -176,12 +177,12 @@ async def list_artifacts(request: Request) -> Response:
     org = path_param(request, "org")
     flow = request.query_params.get("flow_name", "")
     if not flow:
-        if request.query_params.get("repo_name"):
-            raise NotSupported(
-                "--repo is not supported yet: the store lists artifacts per flow only "
-                "(list_artifacts_of_repo(org, repo_name, *, limit, after))"
-            )
-        raise InvalidInput("flow_name", "is required (--flow)")
+        names = request.query_params.getlist("repo_name")
+        if not names:
+            raise InvalidInput("flow_name", "is required (--flow or --repo)")
+        paging = Paging.of(request)
+        store = await caller(request, org, Role.READER)
+        return CompactJSON([list_item(artifact) for artifact in await _of_repo(store, org, names, paging)])
     paging = Paging.of(request)
     store = await caller(request, org, Role.READER)
     await store.get_flow(org, flow)
@@ -193,6 +194,29 @@ async def list_artifacts(request: Request) -> Response:
             return CompactJSON([])
         after = page[-1].fingerprint if page else None
     return CompactJSON([list_item(artifact) for artifact in page])
+
+
+def _newest_first(artifact: Artifact) -> tuple[datetime, str, str]:
+    return artifact.created_at, artifact.flow, artifact.fingerprint
+
+
+async def _of_repo(store: GraphStore, org: str, names: list[str], paging: Paging) -> list[Artifact]:
+    """`list artifacts --repo`: the artifacts of every URL the name stands for (`tracegraph.kosli.repos`), merged
+    newest first. Each page asks every URL concurrently, after the previous page's last artifact (an artifact is
+    built from one commit, of one repository, so the lists are disjoint). An unknown repository lists nothing."""
+    urls = repository_urls(names)
+    after: tuple[str, str] | None = None
+    page: list[Artifact] = []
+    for _ in range(paging.page):
+        found = await asyncio.gather(
+            *(store.list_artifacts_of_repo(org, url, limit=paging.per_page, after=after) for url in urls)
+        )
+        page = sorted((artifact for part in found for artifact in part), key=_newest_first, reverse=True)
+        page = page[: paging.per_page]
+        if not page:
+            return []
+        after = (page[-1].flow, page[-1].fingerprint)
+    return page
 
 
 ROUTES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -11,27 +11,45 @@ from starlette.routing import Route
 
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Role
-from tracegraph.graph.views import RunningArtifact
+from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
+from tracegraph.graph.store import GraphStore
+from tracegraph.graph.views import DiffSide, RunningArtifact
+from tracegraph.graph.windows import EVERYTHING, SnapshotParts
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint
-from tracegraph.kosli.running import provenance_fields, snapshot_times
+from tracegraph.kosli.instances import most_recent, pod_names
+from tracegraph.kosli.running import provenance_fields
 from tracegraph.kosli.snappish import snappish
-from tracegraph.kosli.times import epoch
 
-Times = dict[tuple[str, int], datetime]
+# Only the running set's instances: what `diff` does not answer.
+INSTANCES = SnapshotParts(
+    running=EVERYTHING, events=None, provenance=False, deployments=False, compliance=False, instances=True
+)
+Detail = dict[str, RunningArtifact]
 
 
-def _item(item: RunningArtifact, environment: str, times: Times) -> dict[str, Any]:
+async def _instances(store: GraphStore, org: str, side: DiffSide) -> Detail:
+    """The side's running artifacts with their instances detail: one `snapshot` read (none for an empty side)."""
+    if side.snapshot is None:
+        return {}
+    selector = SnapshotSelector(kind=SelectorKind.INDEX, value=side.snapshot.index)
+    detail = await store.snapshot(org, side.environment, selector, INSTANCES)
+    return {item.fingerprint: item for item in detail.running}
+
+
+def _item(item: RunningArtifact, detail: Detail) -> dict[str, Any]:
+    """`most_recent_timestamp` is the newest instance start; `pods` the K8S pod names."""
     provenance = provenance_fields(item.artifacts)
+    instances = detail.get(item.fingerprint, item)
     return {
         "fingerprint": item.fingerprint,
         "name": item.name,
         "flow": provenance["flow_name"],
         "commit_url": provenance["commit_url"],
         "git_commit": provenance["git_commit"],
-        "most_recent_timestamp": epoch(times[(environment, item.since_index)]),
+        "most_recent_timestamp": most_recent(instances),
         "instance_count": item.instances,
-        "pods": [],
+        "pods": pod_names(instances),
     }
 
 
@@ -46,17 +64,14 @@ async def diff(request: Request) -> Response:
     store = await caller(request, org, Role.READER)
     result = await store.diff(org, source, target)
     src, dst = result.source.environment, result.target.environment
-    wanted = {(src, item.since_index) for item in (*result.only_in_source, *result.unchanged)}
-    wanted |= {(dst, item.since_index) for item in result.only_in_target}
-    wanted |= {(dst, scaled.after.since_index) for scaled in result.scaled}
-    times = await snapshot_times(store, org, wanted)
+    before, after = await asyncio.gather(_instances(store, org, result.source), _instances(store, org, result.target))
 
     def snapshot_id(environment: str, index: int | None) -> str:
         return f"{environment}#{index or 0}"
 
     changed = []
     for scaled in result.scaled:
-        entry = _item(scaled.after, dst, times)
+        entry = _item(scaled.after, after)
         entry["s1_instance_count"], entry["s2_instance_count"] = scaled.before.instances, scaled.after.instances
         changed.append(entry)
     source_index = result.source.snapshot.index if result.source.snapshot else None
@@ -65,14 +80,14 @@ async def diff(request: Request) -> Response:
         {
             "snappish1": {
                 "snapshot_id": snapshot_id(src, source_index),
-                "artifacts": [_item(item, src, times) for item in result.only_in_source],
+                "artifacts": [_item(item, before) for item in result.only_in_source],
             },
             "snappish2": {
                 "snapshot_id": snapshot_id(dst, target_index),
-                "artifacts": [_item(item, dst, times) for item in result.only_in_target],
+                "artifacts": [_item(item, after) for item in result.only_in_target],
             },
             "changed": {"artifacts": changed},
-            "not-changed": {"artifacts": [_item(item, src, times) for item in result.unchanged]},
+            "not-changed": {"artifacts": [_item(item, before) for item in result.unchanged]},
         }
     )
 

@@ -16,12 +16,12 @@ from tracegraph.errors import InvalidInput
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
-from tracegraph.graph.selectors import LogQuery, parse_number
+from tracegraph.graph.selectors import MAX_LOG_REPOS, LogQuery, parse_number
 from tracegraph.graph.views import LogPage
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
-from tracegraph.kosli.errors import NotSupported
 from tracegraph.kosli.pages import Paging
+from tracegraph.kosli.repos import repository_urls
 from tracegraph.kosli.running import provenance_fields
 from tracegraph.kosli.snappish import interval
 from tracegraph.kosli.times import epoch
@@ -99,13 +99,15 @@ def events(page: LogPage) -> list[dict[str, Any]]:
 async def log_environment(request: Request) -> Response:
     org, name = path_param(request, "org"), path_param(request, "env")
     store = await caller(request, org, Role.READER)
-    if request.query_params.getlist("repo_name"):
-        raise NotSupported("--repo is not supported yet: the store's LogQuery has no repository filter (repo_urls)")
+    repo_urls = repository_urls(request.query_params.getlist("repo_name"))
+    if len(repo_urls) > MAX_LOG_REPOS:
+        raise InvalidInput("repo_name", f"at most {MAX_LOG_REPOS} repository URLs in all (a name stands for 3)")
     paging = Paging.of(request)
     environment = await store.get_environment(org, name)
     if environment.latest_index == 0:
         return CompactJSON([])
     query = log_query(request, org, name, environment.latest_index, paging)
+    query["repo_urls"] = repo_urls
     if query.get("max_index", 1) < query.get("min_index", 1):
         return CompactJSON([])
     page = await store.environment_log(parse(LogQuery, query))

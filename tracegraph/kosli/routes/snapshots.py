@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from starlette.requests import Request
@@ -11,35 +10,22 @@ from starlette.routing import Route
 
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
-from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
-from tracegraph.graph.store import GraphStore
 from tracegraph.graph.views import Event, EventType, SnapshotDetail
-from tracegraph.graph.windows import SnapshotParts
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
+from tracegraph.kosli.instances import creation_timestamps, pods
 from tracegraph.kosli.pages import Paging
-from tracegraph.kosli.running import provenance_fields, since_keys, snapshot_times
+from tracegraph.kosli.running import provenance_fields
 from tracegraph.kosli.snappish import expression, interval
 from tracegraph.kosli.times import epoch
 
-SUMMARY = SnapshotParts(running=None, events=None, provenance=False, deployments=False, compliance=True)
 _ANNOTATION = {EventType.STARTED: "started", EventType.STOPPED: "exited", EventType.SCALED: "changed"}
-
-
-async def _summaries(store: GraphStore, org: str, environment: str, indexes: list[int]) -> list[SnapshotDetail]:
-    """Each snapshot's time and compliance: one store call per snapshot of the page, concurrently (the store has
-    no list of snapshot summaries; see docs/kosli-api.md)."""
-
-    async def one(index: int) -> SnapshotDetail:
-        return await store.snapshot(org, environment, SnapshotSelector(kind=SelectorKind.INDEX, value=index), SUMMARY)
-
-    return list(await asyncio.gather(*(one(index) for index in indexes)))
 
 
 @endpoint
 async def list_snapshots(request: Request) -> Response:
     """Newest first (`reverse=true`: oldest first); `to` is when the next snapshot replaced it (0 for the latest),
-    `duration` is `to - from`, or `now - from` for the latest."""
+    `duration` is `to - from`, or `now - from` for the latest. One `snapshot_summaries` read for the page."""
     org, name = path_param(request, "org"), path_param(request, "env")
     store = await caller(request, org, Role.READER)
     paging = Paging.of(request)
@@ -55,20 +41,22 @@ async def list_snapshots(request: Request) -> Response:
     if not shown:
         return CompactJSON([])
     wanted = sorted({*shown, *(index + 1 for index in shown if index < latest)})
-    details = {detail.snapshot.index: detail for detail in await _summaries(store, org, name, wanted)}
+    found = {summary.index: summary for summary in await store.snapshot_summaries(org, name, wanted)}
     now = utc_now()
     items = []
     for index in shown:
-        started = details[index].snapshot.reported_at
-        following = details.get(index + 1)
-        ended = following.snapshot.reported_at if following is not None else None
+        if index not in found:
+            continue  # reported after get_environment read the latest index: not in this page's range
+        started = found[index].reported_at
+        following = found.get(index + 1)
+        ended = following.reported_at if following is not None else None
         items.append(
             {
                 "index": index,
                 "from": epoch(started),
                 "to": epoch(ended) if ended is not None else 0,
                 "duration": int(((ended or now) - started).total_seconds()),
-                "compliant": bool(details[index].compliant),
+                "compliant": found[index].compliant,
             }
         )
     return CompactJSON(items)
@@ -86,14 +74,12 @@ def _stopped(event: Event) -> dict[str, Any]:
     }
 
 
-async def snapshot_body(store: GraphStore, detail: SnapshotDetail) -> dict[str, Any]:
+def snapshot_body(detail: SnapshotDetail) -> dict[str, Any]:
+    """`creationTimestamp` and `pods` per instance as reported (`tracegraph.kosli.instances`)."""
     changes = {event.fingerprint: event for event in detail.events}
-    running = list(detail.running)
-    since = await snapshot_times(store, detail.environment.org, since_keys(detail.environment.name, running))
     artifacts = []
-    for item in running:
+    for item in detail.running:
         event = changes.get(item.fingerprint)
-        started = epoch(since[(detail.environment.name, item.since_index)])
         annotation = (
             {"type": _ANNOTATION[event.type], "was": event.from_instances, "now": item.instances}
             if event is not None
@@ -105,8 +91,8 @@ async def snapshot_body(store: GraphStore, detail: SnapshotDetail) -> dict[str, 
                 **provenance_fields(item.artifacts),
                 "deployments": [deployment.number for deployment in event.deployments] if event else [],
                 "fingerprint": item.fingerprint,
-                "creationTimestamp": [started] * item.instances,
-                "pods": None,
+                "creationTimestamp": creation_timestamps(item),
+                "pods": pods(item),
                 "annotation": annotation,
             }
         )
@@ -129,7 +115,7 @@ async def get_snapshot(request: Request) -> Response:
     selector = expression(path_param(request, "expression"))
     store = await caller(request, org, Role.READER)
     detail = await store.snapshot(org, name, selector)
-    return CompactJSON(await snapshot_body(store, detail))
+    return CompactJSON(snapshot_body(detail))
 
 
 ROUTES = [
