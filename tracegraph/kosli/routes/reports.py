@@ -18,8 +18,8 @@ from tracegraph.kosli.translate import snapshot_input
 
 @endpoint
 async def report(request: Request) -> Response:
-    """One `report_snapshot` call: a new snapshot only when the running set changed. Pod, task, app and revision
-    details and `creationTimestamp` are not kept (the store has no per-instance context)."""
+    """One `report_snapshot` call: a new snapshot only when the running set changed. Each instance's pod, task,
+    app or revision and its `creationTimestamp` go with it (`instances_detail`), kept as the Run first reported."""
     org, name, kind = path_param(request, "org"), path_param(request, "env"), path_param(request, "type")
     store = await caller(request, org, Role.WRITER)
     running = snapshot_input(org, name, kind, parse(SnapshotReportBody, await json_object(request)))
