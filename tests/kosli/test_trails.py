@@ -200,15 +200,33 @@ async def test_attestation_by_template_name_binds_to_the_trails_artifact(
     assert set(ambiguous.json()["errors"]["candidates"].split(", ")) == {web, second}
 
 
-async def test_attestations_that_need_attest_trail_are_501(store: GraphStore, client: httpx.AsyncClient) -> None:
+async def test_a_trail_level_attestation_is_kept_on_the_trail(store: GraphStore, client: httpx.AsyncClient) -> None:
     headers = await flow(store)
     await attest_artifact(client, headers, fp("web"), trail="t1", slot="creator")
-    trail_level = await attest_generic(client, headers, "t1", {"attestation_name": "tl", "user_data": {}})
-    assert trail_level.status_code == 501
-    assert "attest_trail" in trail_level.json()["message"]
-    pending = await attest_generic(
-        client, headers, "t1", {"attestation_name": "lint", "target_artifacts": ["db"], "user_data": {}}
-    )
-    assert pending.status_code == 501
-    assert "attest_trail" in pending.json()["message"]
-    assert (await store.trail(ORG, "web", "t1")).attestations == ()
+    # The body `kosli attest generic --flow web --trail t1 --name trail-level` sends (SPEC §2.9.1).
+    body = {"attestation_name": "trail-level", "user_data": {}, "is_compliant": True}
+    answer = await attest_generic(client, headers, "t1", body)
+    assert answer.status_code == 201, answer.text
+    detail = await store.trail(ORG, "web", "t1")
+    assert [(a.id, a.name, a.type, a.compliant, a.fingerprint) for a in detail.trail_attestations] == [
+        (answer.json()["id"], "trail-level", "generic", True, None)
+    ]
+    assert (detail.attestations, detail.pending_attestations) == ((), ())
+    missing = await attest_generic(client, headers, "nope", body)
+    assert missing.status_code == 404, missing.text
+
+
+async def test_an_attestation_for_an_empty_slot_waits_for_its_artifact(
+    store: GraphStore, client: httpx.AsyncClient
+) -> None:
+    headers = await flow(store)
+    await attest_artifact(client, headers, fp("web"), trail="t1", slot="creator")
+    lint = {"attestation_name": "lint", "target_artifacts": ["db"], "user_data": {}, "is_compliant": False}
+    pending = await attest_generic(client, headers, "t1", lint)
+    assert pending.status_code == 201, pending.text
+    detail = await store.trail(ORG, "web", "t1")
+    assert [(a.name, a.target_artifact) for a in detail.pending_attestations] == [("lint", "db")]
+    await attest_artifact(client, headers, fp("db"), trail="t1", slot="db")
+    attestations = (await store.artifact(ORG, "web", fp("db"))).attestations
+    assert [(a.id, a.name, a.compliant) for a in attestations] == [(pending.json()["id"], "lint", False)]
+    assert (await store.trail(ORG, "web", "t1")).pending_attestations == ()

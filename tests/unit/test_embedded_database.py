@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4
+from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded import database
 from tracegraph.graph.embedded.database import from_micros
 from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
 from tracegraph.graph.embedded.store import EmbeddedStore
+from tracegraph.graph.inputs import TrailAttestationInput
 from tracegraph.graph.selectors import LATEST, SelectorKind, SnapshotSelector
 from tracegraph.graph.windows import SnapshotParts
 
@@ -131,7 +132,32 @@ async def test_a_version_4_file_gets_the_start_time_of_its_runs(tmp_path: Path) 
     assert [(item.since, item.instances_detail) for item in latest.running] == [(from_micros(120000000), ())]
     assert [item.since for item in first.running] == [from_micros(60000000)]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_5_file_gets_trail_attestations_and_keeps_its_attestations(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    rows = """
+INSERT INTO orgs VALUES ('acme', 0, '', 0, 1);
+INSERT INTO flows (org, name, description, created_at) VALUES ('acme', 'web', '', 0);
+INSERT INTO trails (org, flow, name, description, created_at, user_data) VALUES ('acme', 'web', 't1', '', 0, '{}');
+INSERT INTO artifacts (org, flow, fingerprint, name, created_at, trail, template_reference_name)
+VALUES ('acme', 'web', 'f1', 'w', 0, 't1', 'web');
+INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 1, 0, NULL, '{}');
+"""
+    old_file(path, VERSION_5, 5, rows)
+    store = EmbeddedStore(path)
+    await store.start()
+    await store.attest_trail(
+        TrailAttestationInput(org="acme", flow="web", trail="t1", type="generic", name="review", compliant=True)
+    )
+    detail = await store.trail("acme", "web", "t1")
+    await store.close()
+    assert [item.id for item in detail.attestations] == ["x1"]
+    assert [item.name for item in detail.trail_attestations] == ["review"]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

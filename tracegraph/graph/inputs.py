@@ -283,6 +283,28 @@ class AttestationInput(Input):
         return _json_object(data, MAX_ATTESTATION_DATA_BYTES)
 
 
+class TrailAttestationInput(Input):
+    """Evidence reported to a trail without a fingerprint: on the trail itself, or (with `target_artifact`, a
+    template slot) on the trail's artifact in that slot, pending until one is reported there."""
+
+    org: Name
+    flow: Name
+    trail: Name
+    type: Name
+    name: Name
+    compliant: bool
+    target_artifact: Name | None = None
+    git_commit: Sha | None = None
+    url: Url | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    reported_at: ReportedTime | None = None
+
+    @field_validator("data")
+    @classmethod
+    def _data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return _json_object(data, MAX_ATTESTATION_DATA_BYTES)
+
+
 class TokenInput(Input):
     """A new API token of `org`; the store keeps `secret_hash`, never the secret. `expires_at`, when given, is in
     the future."""

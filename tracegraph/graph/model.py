@@ -143,16 +143,22 @@ class Deployment(Node):
 
 
 class Attestation(Node):
+    """Evidence on an artifact (`fingerprint`), or on a trail: trail-level (`fingerprint` and `target_artifact`
+    None) or pending for the template slot `target_artifact` until an artifact is reported there."""
+
     org: str
     id: str
     flow: str
-    fingerprint: str
+    fingerprint: str | None
     type: str
     name: str
     compliant: bool
     reported_at: datetime
     url: str | None
     data: dict[str, Any]
+    trail: str | None = None  # set on trail-level and pending attestations
+    target_artifact: str | None = None
+    git_commit: str | None = None
 
 
 class Role(StrEnum):

@@ -24,6 +24,7 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailAttestationInput,
     TrailInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
@@ -104,6 +105,11 @@ class GraphStore(Protocol):
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         """Attach evidence to an artifact, which must exist."""
+
+    async def attest_trail(self, attestation: TrailAttestationInput) -> Attestation:
+        """Attach evidence to a trail, which must exist: trail-level without `target_artifact`;
+        else to the trail's artifact in that slot (`trails.binding`), or pending until `report_artifact` reports one
+        into the slot, which binds it in its own transaction."""
 
     # --- bulk ingest: one transaction per batch, the same answers as the single-item calls made in order ---
 

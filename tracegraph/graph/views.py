@@ -257,9 +257,12 @@ class TrailArtifact(Node):
 
 class TrailDetail(Node):
     """A trail with its commit (None when the trail names none; a bare commit when only its sha is known), its
-    artifacts (oldest first, then by fingerprint) and their attestations (oldest first, then by id)."""
+    artifacts (oldest first, then by fingerprint) and their attestations, its trail-level attestations and those
+    pending for a template slot with no artifact yet (each oldest first, then by id)."""
 
     trail: Trail
     commit: Commit | None
     artifacts: tuple[TrailArtifact, ...]
     attestations: tuple[Attestation, ...]
+    trail_attestations: tuple[Attestation, ...] = ()
+    pending_attestations: tuple[Attestation, ...] = ()

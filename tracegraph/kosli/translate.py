@@ -23,6 +23,7 @@ from tracegraph.graph.inputs import (
     EnvironmentType,
     FlowInput,
     SnapshotInput,
+    TrailAttestationInput,
     TrailInput,
     parse,
 )
@@ -252,21 +253,11 @@ def _compliance(kind: str, body: AttestationBody) -> bool:
     )
 
 
-def attestation_input(
-    org: str,
-    flow: str,
-    trail: str,
-    kind: str,
-    body: AttestationBody,
-    attachment: Upload | None,
-    kept: Evidence | None,
-    *,
-    fingerprint: str,
-) -> AttestationInput:
-    """An attestation bound to the artifact `fingerprint` (`artifact_fingerprint`, or the trail's artifact in the
-    template slot `target_artifacts` names). The trail, the slot, the git commit and the attachment's name, size
-    and SHA-256 (its content is in the evidence store, `kept`) are kept in `data`."""
-    compliant = _compliance(kind, body)
+def _evidence(
+    trail: str, kind: str, body: AttestationBody, attachment: Upload | None, kept: Evidence | None
+) -> dict[str, Any]:
+    """The fields an attestation keeps whatever it is bound to: its compliance, URL and `data` (the trail, the slot,
+    the git commit and the attachment's name, size and SHA-256; its content is in the evidence store, `kept`)."""
     data: dict[str, Any] = {"trail": trail}
     if body.target_artifacts:
         data["target_artifact"] = body.target_artifacts[0]
@@ -282,17 +273,57 @@ def attestation_input(
         data["attachment"] = {"filename": attachment.filename, "bytes": len(attachment.content)}
         if kept is not None:
             data["attachment"]["sha256"] = kept.sha256
-    fields = {
-        "org": org,
-        "flow": flow,
-        "fingerprint": fingerprint,
+    return {
         "type": kind,
         "name": body.attestation_name,
-        "compliant": compliant,
+        "compliant": _compliance(kind, body),
         "url": body.origin_url or None,
         "data": data,
     }
+
+
+def attestation_input(
+    org: str,
+    flow: str,
+    trail: str,
+    kind: str,
+    body: AttestationBody,
+    attachment: Upload | None,
+    kept: Evidence | None,
+    *,
+    fingerprint: str,
+) -> AttestationInput:
+    """An attestation bound to the artifact `fingerprint` (`artifact_fingerprint`, or the trail's artifact in the
+    template slot `target_artifacts` names)."""
+    fields = {"org": org, "flow": flow, "fingerprint": fingerprint, **_evidence(trail, kind, body, attachment, kept)}
     result: AttestationInput = parse_as(
         AttestationInput, fields, {"fingerprint": "artifact_fingerprint", "name": "attestation_name"}
+    )
+    return result
+
+
+def trail_attestation_input(
+    org: str,
+    flow: str,
+    trail: str,
+    kind: str,
+    body: AttestationBody,
+    attachment: Upload | None,
+    kept: Evidence | None,
+) -> TrailAttestationInput:
+    """An attestation of the trail: trail-level, or pending for the template slot `target_artifacts` names (the
+    store binds it when an artifact is reported into that slot, from the commit of `git_commit_info` when given)."""
+    fields = {
+        "org": org,
+        "flow": flow,
+        "trail": trail,
+        "target_artifact": body.target_artifacts[0] if body.target_artifacts else None,
+        "git_commit": body.git_commit_info.sha1 if body.git_commit_info is not None else None,
+        **_evidence(trail, kind, body, attachment, kept),
+    }
+    result: TrailAttestationInput = parse_as(
+        TrailAttestationInput,
+        fields,
+        {"name": "attestation_name", "target_artifact": "target_artifacts", "git_commit": "git_commit_info.sha1"},
     )
     return result

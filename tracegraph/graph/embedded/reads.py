@@ -253,6 +253,8 @@ SELECT_TRAIL_ATTESTATIONS = """
     AND t.fingerprint = a.fingerprint
     WHERE a.org = ? AND a.flow = ? AND a.trail = ?
 """
+SELECT_OWN_ATTESTATIONS = "SELECT * FROM trail_attestations WHERE org = ? AND flow = ? AND trail = ?"
+SELECT_TRAIL_ATTESTATION = "SELECT * FROM trail_attestations WHERE org = ? AND id = ?"
 SELECT_LIST_TRAILS = """
     SELECT t.* FROM trails t INDEXED BY trails_by_age WHERE t.org = :org AND t.flow = :flow
     AND (:after_created IS NULL OR (t.created_at, t.name) < (:after_created, :after))
@@ -690,7 +692,8 @@ def trail_detail(connection: sqlite3.Connection, org: str, flow: str, name: str)
     shas = {item.git_commit for item, _ in members if item.git_commit}
     known = commits(connection, org, shas | ({found.git_commit} if found.git_commit else set()))
     attested = [rows.attestation(item) for item in connection.execute(SELECT_TRAIL_ATTESTATIONS, (org, flow, name))]
-    return trails.detail(found, members, known, attested)
+    own = [rows.attestation(item) for item in connection.execute(SELECT_OWN_ATTESTATIONS, (org, flow, name))]
+    return trails.detail(found, members, known, attested, own)
 
 
 def list_trails(connection: sqlite3.Connection, org: str, flow: str, limit: int, after: str | None) -> list[Trail]:

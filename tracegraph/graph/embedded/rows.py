@@ -127,17 +127,23 @@ def deployment(row: sqlite3.Row) -> Deployment:
 
 
 def attestation(row: sqlite3.Row) -> Attestation:
+    """A row of `attestations`, or of `trail_attestations` (no fingerprint; its trail and slot)."""
+    columns = row.keys()  # `in row` would look among the values
+    own = row if "trail" in columns else None
     return Attestation(
         org=row["org"],
         id=row["id"],
         flow=row["flow"],
-        fingerprint=row["fingerprint"],
+        fingerprint=row["fingerprint"] if own is None else None,
         type=row["type"],
         name=row["name"],
         compliant=bool(row["compliant"]),
         reported_at=from_micros(row["reported_at"]),
         url=row["url"],
         data=json.loads(row["data"]),
+        trail=None if own is None else own["trail"],
+        target_artifact=None if own is None else own["target_artifact"],
+        git_commit=None if own is None else own["git_commit"],
     )
 
 

@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -66,6 +66,17 @@ UPDATE runs SET started_at = (
     SELECT s.reported_at FROM snapshots AS s
     WHERE s.org = runs.org AND s.environment = runs.environment AND s.idx = runs.from_index
 );
+""",
+    # Version 6 keeps the attestations of a trail that no artifact holds: trail-level ones (no `target_artifact`)
+    # and pending ones (a template slot with no artifact yet; moved to `attestations` when one is reported there).
+    6: """
+CREATE TABLE IF NOT EXISTS trail_attestations (
+    org TEXT NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, trail TEXT NOT NULL, target_artifact TEXT,
+    git_commit TEXT, type TEXT NOT NULL, name TEXT NOT NULL, compliant INTEGER NOT NULL, reported_at INTEGER NOT NULL,
+    url TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trail_attestations_by_trail ON trail_attestations (org, flow, trail, target_artifact);
 """,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
@@ -161,6 +172,14 @@ CREATE INDEX IF NOT EXISTS attestations_by_artifact ON attestations (org, flow, 
 -- Covers artifact_states' compliance check: without it SQLite walks the org's attestations (its primary key) once
 -- per artifact, 0.65 s for an 800-artifact snapshot among 10,000 attestations (see BENCHMARKS.md).
 CREATE INDEX IF NOT EXISTS attestations_by_state ON attestations (org, flow, fingerprint, compliant);
+-- Attestations of a trail no artifact holds (see writes.attest_trail).
+CREATE TABLE IF NOT EXISTS trail_attestations (
+    org TEXT NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, trail TEXT NOT NULL, target_artifact TEXT,
+    git_commit TEXT, type TEXT NOT NULL, name TEXT NOT NULL, compliant INTEGER NOT NULL, reported_at INTEGER NOT NULL,
+    url TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trail_attestations_by_trail ON trail_attestations (org, flow, trail, target_artifact);
 CREATE TABLE IF NOT EXISTS tokens (
     org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,

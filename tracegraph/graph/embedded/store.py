@@ -22,6 +22,7 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailAttestationInput,
     TrailInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
@@ -135,6 +136,9 @@ class EmbeddedStore:
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._database.write(partial(writes.attest, attestation=attestation))
+
+    async def attest_trail(self, attestation: TrailAttestationInput) -> Attestation:
+        return await self._database.write(partial(writes.attest_trail, attestation=attestation))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
         return await self._database.write(partial(writes.report_artifacts, artifacts=artifacts))

@@ -7,7 +7,7 @@ import sqlite3
 import uuid
 from collections.abc import Sequence
 
-from tracegraph.graph import instances, not_found, report_time
+from tracegraph.graph import instances, not_found, report_time, trails
 from tracegraph.graph.embedded import reads, rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.inputs import (
@@ -20,6 +20,7 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TrailAttestationInput,
     TrailInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Trail
@@ -112,6 +113,24 @@ INSERT_ATTESTATION = """
     INSERT INTO attestations (org, id, flow, fingerprint, type, name, compliant, reported_at, url, data)
     VALUES (:org, :id, :flow, :fingerprint, :type, :name, :compliant, :reported_at, :url, :data)
 """
+INSERT_TRAIL_ATTESTATION = """
+    INSERT INTO trail_attestations (org, id, flow, trail, target_artifact, git_commit, type, name, compliant,
+                                    reported_at, url, data)
+    VALUES (:org, :id, :flow, :trail, :target_artifact, :git_commit, :type, :name, :compliant, :reported_at, :url,
+            :data)
+"""
+# A pending attestation binds to an artifact reported into its slot, built from its commit when it names one.
+_PENDING_FOR_SLOT = """
+    FROM trail_attestations WHERE org = :org AND flow = :flow AND trail = :trail AND target_artifact = :slot
+    AND (git_commit IS NULL OR git_commit = :git_commit)
+"""
+BIND_PENDING = (
+    """
+    INSERT INTO attestations (org, id, flow, fingerprint, type, name, compliant, reported_at, url, data)
+    SELECT org, id, flow, :fingerprint, type, name, compliant, reported_at, url, data"""
+    + _PENDING_FOR_SLOT
+)
+DROP_BOUND = "DELETE" + _PENDING_FOR_SLOT
 
 
 def create_org(connection: sqlite3.Connection, org: OrgInput) -> Org:
@@ -203,6 +222,12 @@ def begin_trail(connection: sqlite3.Connection, trail: TrailInput) -> Trail:
     return rows.trail(connection.execute(reads.SELECT_TRAIL, (trail.org, trail.flow, trail.name)).fetchone())
 
 
+SELECT_SLOT_ARTIFACTS = """
+    SELECT fingerprint, git_commit FROM artifacts
+    WHERE org = ? AND flow = ? AND trail = ? AND template_reference_name = ?
+"""
+
+
 def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> Artifact:
     reads.require_flow(connection, artifact.org, artifact.flow)
     if artifact.repo_url is not None and (artifact.commit is not None or artifact.history):
@@ -241,6 +266,16 @@ def report_artifact(connection: sqlite3.Connection, artifact: ArtifactInput) -> 
     )
     if git_commit is not None:  # None keeps the stored sha, noted when it was written
         connection.execute(NOTE_BUILD_COMMIT, {"org": artifact.org, "sha": git_commit})
+    if artifact.template_reference_name is not None:
+        slot = {
+            "org": artifact.org,
+            "flow": artifact.flow,
+            "trail": artifact.trail,
+            "slot": artifact.template_reference_name,
+            "git_commit": git_commit,
+        }
+        connection.execute(BIND_PENDING, {**slot, "fingerprint": artifact.fingerprint})
+        connection.execute(DROP_BOUND, slot)
     return _artifact(connection, artifact.org, artifact.flow, artifact.fingerprint)
 
 
@@ -327,6 +362,51 @@ def attest(connection: sqlite3.Connection, attestation: AttestationInput) -> Att
             "SELECT * FROM attestations WHERE org = ? AND id = ?", (values["org"], values["id"])
         ).fetchone()
     )
+
+
+def attest_trail(connection: sqlite3.Connection, attestation: TrailAttestationInput) -> Attestation:
+    reads.require_flow(connection, attestation.org, attestation.flow)
+    if (
+        connection.execute(reads.SELECT_TRAIL, (attestation.org, attestation.flow, attestation.trail)).fetchone()
+        is None
+    ):
+        raise not_found.trail(attestation.flow, attestation.trail)
+    attestation_id = uuid.uuid4().hex
+    values = {
+        "org": attestation.org,
+        "id": attestation_id,
+        "flow": attestation.flow,
+        "type": attestation.type,
+        "name": attestation.name,
+        "compliant": attestation.compliant,
+        "reported_at": to_micros(attestation.reported_at or utc_now()),
+        "url": attestation.url,
+        "data": json.dumps(attestation.data, default=str),
+    }
+    if attestation.target_artifact is not None:
+        slot = connection.execute(
+            SELECT_SLOT_ARTIFACTS, (attestation.org, attestation.flow, attestation.trail, attestation.target_artifact)
+        )
+        bound = trails.binding({row["fingerprint"]: row["git_commit"] for row in slot}, attestation.git_commit)
+        if bound is not None:
+            connection.execute(INSERT_ATTESTATION, {**values, "fingerprint": bound})
+            return _attestation(connection, attestation.org, attestation_id)
+    connection.execute(
+        INSERT_TRAIL_ATTESTATION,
+        {
+            **values,
+            "trail": attestation.trail,
+            "target_artifact": attestation.target_artifact,
+            "git_commit": attestation.git_commit,
+        },
+    )
+    row = connection.execute(reads.SELECT_TRAIL_ATTESTATION, (attestation.org, attestation_id)).fetchone()
+    return rows.attestation(row)
+
+
+def _attestation(connection: sqlite3.Connection, org: str, attestation_id: str) -> Attestation:
+    row = connection.execute("SELECT * FROM attestations WHERE org = ? AND id = ?", (org, attestation_id)).fetchone()
+    return rows.attestation(row)
 
 
 def report_artifacts(connection: sqlite3.Connection, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:

@@ -2,7 +2,7 @@
 
 Values travel only as `$parameters`; labels and relationship types are written out here and nowhere else:
 Org, Flow, Repository, Commit, Artifact, Digest, Environment, Snapshot, Run, Deployment, Attestation, Token, Trail;
-PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS, IN_TRAIL.
+PARENT, IN_REPO, IN_FLOW, BUILT_FROM, HAS_DIGEST, OF, IN, TO, ATTESTS, IN_TRAIL, ON_TRAIL.
 
 Besides the properties of the domain models, the graph keeps:
 - Run `open`: true with no `to_index` while running; closing sets `open: false, to_index: N`.
@@ -16,6 +16,9 @@ Besides the properties of the domain models, the graph keeps:
 - Trail `user_data`: JSON text. Artifact `trail`: the name its IN_TRAIL edge points to (at most one), copied so every
   artifact projection carries it; the edge holds `template_reference_name`. A Trail's commit is read through its
   `git_commit` like an artifact's, without an edge.
+- An Attestation no artifact holds (trail-level, or pending for the template slot `target_artifact`) has an ON_TRAIL
+  edge to its Trail instead of ATTESTS, and keeps `trail`, `target_artifact` and `git_commit`; binding a pending one
+  replaces the edge with ATTESTS, sets `fingerprint` and removes those three, so it reads as if attested directly.
 - BUILT_FROM edges link an artifact to its commit once both are reported (whichever comes first). Reads do not
   depend on them: they match `Artifact.git_commit` to `Commit.sha` through the indexes, so an edge missed by an
   artifact and its commit reported at the same instant (neither transaction sees the other) costs no answer.
@@ -226,6 +229,39 @@ RETURN a.fingerprint AS fingerprint, r.template_reference_name AS slot
 """
 
 TRAIL_CREATED = "MATCH (t:Trail {org: $org, flow: $flow, name: $name}) RETURN t.created_at AS created_at"
+
+SLOT_ARTIFACTS = """
+MATCH (a:Artifact)-[r:IN_TRAIL]->(:Trail {org: $org, flow: $flow, name: $trail})
+WHERE r.template_reference_name = $slot
+RETURN a.fingerprint AS fingerprint, a.git_commit AS git_commit
+"""
+
+CREATE_TRAIL_ATTESTATION = """
+MATCH (trail:Trail {org: $org, flow: $flow, name: $trail})
+MERGE (t:Attestation {org: $org, id: $id})
+SET t.flow = $flow, t.trail = $trail, t.target_artifact = $target_artifact, t.git_commit = $git_commit,
+    t.type = $type, t.name = $name, t.compliant = $compliant, t.reported_at = $reported_at, t.url = $url,
+    t.data = $data
+MERGE (t)-[:ON_TRAIL]->(trail)
+RETURN t {.*} AS attestation
+"""
+
+# Pending attestations of the slots artifacts were just reported into; one row per artifact with a slot.
+BIND_PENDING = """
+UNWIND $rows AS row
+MATCH (a:Artifact {org: $org, flow: row.flow, fingerprint: row.fingerprint})
+MATCH (t:Attestation)-[p:ON_TRAIL]->(:Trail {org: $org, flow: row.flow, name: row.trail})
+WHERE t.target_artifact = row.template_reference_name AND (t.git_commit IS NULL OR t.git_commit = a.git_commit)
+DELETE p
+SET t.fingerprint = a.fingerprint
+REMOVE t.trail, t.target_artifact, t.git_commit
+MERGE (t)-[:ATTESTS]->(a)
+"""
+
+TRAIL_OWN_ATTESTATIONS = """
+MATCH (t:Attestation)-[:ON_TRAIL]->(:Trail {org: $org, flow: $flow, name: $name})
+RETURN t {.*} AS attestation
+"""
 
 LIST_TRAILS = """
 MATCH (t:Trail {org: $org, flow: $flow})

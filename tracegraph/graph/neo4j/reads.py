@@ -395,7 +395,7 @@ async def artifact_details(tx: Tx, org: str, keys: Sequence[tuple[str, str]]) ->
     for row in await fetch(tx, cypher.ARTIFACT_DEPLOYMENTS, **parameters):
         deployment = records.deployment(row["deployment"])
         deployed[(deployment.flow, deployment.fingerprint)].append(deployment)
-    attested: dict[tuple[str, str], list[Attestation]] = defaultdict(list)
+    attested: dict[tuple[str, str | None], list[Attestation]] = defaultdict(list)
     for row in await fetch(tx, cypher.ARTIFACT_ATTESTATIONS, **parameters):
         attestation = records.attestation(row["attestation"])
         attested[(attestation.flow, attestation.fingerprint)].append(attestation)
@@ -490,8 +490,10 @@ async def trail_detail(tx: Tx, org: str, flow: str, name: str) -> TrailDetail:
     if keys:
         rows = await fetch(tx, cypher.ARTIFACT_ATTESTATIONS, org=org, keys=[list(key) for key in keys])
         attested = [records.attestation(row["attestation"]) for row in rows]
+    rows = await fetch(tx, cypher.TRAIL_OWN_ATTESTATIONS, org=org, flow=flow, name=name)
+    own = [records.attestation(row["attestation"]) for row in rows]
     return trails.detail(
-        found, [(members[key].artifact, slots[key[1]]) for key in keys if key in members], known, attested
+        found, [(members[key].artifact, slots[key[1]]) for key in keys if key in members], known, attested, own
     )
 
 

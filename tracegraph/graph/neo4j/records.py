@@ -167,13 +167,16 @@ def attestation(props: Props) -> Attestation:
         org=props["org"],
         id=props["id"],
         flow=props["flow"],
-        fingerprint=props["fingerprint"],
+        fingerprint=props.get("fingerprint"),
         type=props["type"],
         name=props["name"],
         compliant=bool(props["compliant"]),
         reported_at=to_datetime(props["reported_at"]),
         url=props.get("url"),
         data=data,
+        trail=props.get("trail"),
+        target_artifact=props.get("target_artifact"),
+        git_commit=props.get("git_commit"),
     )
 
 

@@ -37,6 +37,7 @@ from tracegraph.graph.inputs import (
     OrgInput,
     SnapshotInput,
     TokenInput,
+    TrailAttestationInput,
     TrailInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
@@ -236,6 +237,11 @@ class Neo4jStore:
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._write(
             partial(writes.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
+        )
+
+    async def attest_trail(self, attestation: TrailAttestationInput) -> Attestation:
+        return await self._write(
+            partial(writes.attest_trail, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
     async def begin_trail(self, trail: TrailInput) -> Trail:

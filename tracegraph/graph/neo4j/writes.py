@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from tracegraph.graph import assembly, instances, not_found, report_time
+from tracegraph.graph import assembly, instances, not_found, report_time, trails
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -22,6 +22,7 @@ from tracegraph.graph.inputs import (
     FlowInput,
     OrgInput,
     SnapshotInput,
+    TrailAttestationInput,
     TrailInput,
 )
 from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Trail
@@ -150,6 +151,9 @@ async def _link_trails(tx: Tx, org: str, batch: Sequence[ArtifactInput], now: da
         }
     await execute(tx, cypher.ENSURE_TRAILS, org=org, rows=list(created.values()), now=now)
     await execute(tx, cypher.LINK_TRAILS, org=org, rows=list(linked.values()))
+    slotted = [row for row in linked.values() if row["template_reference_name"] is not None]
+    if slotted:
+        await execute(tx, cypher.BIND_PENDING, org=org, rows=slotted)
 
 
 async def begin_trail(tx: Tx, trail: TrailInput, now: datetime) -> Trail:
@@ -284,6 +288,40 @@ async def attest(tx: Tx, attestation: AttestationInput, now: datetime, attestati
         reported_at=attestation.reported_at or now,
         url=attestation.url,
         data=json.dumps(attestation.data, default=str),
+    )
+    return records.attestation(rows[0]["attestation"])
+
+
+async def attest_trail(tx: Tx, attestation: TrailAttestationInput, now: datetime, attestation_id: str) -> Attestation:
+    (await existing(tx, attestation.org, flow=attestation.flow)).require_flow()
+    key = {"org": attestation.org, "flow": attestation.flow, "trail": attestation.trail}
+    if not await fetch(tx, cypher.GET_TRAIL, org=attestation.org, flow=attestation.flow, name=attestation.trail):
+        raise not_found.trail(attestation.flow, attestation.trail)
+    values = {
+        "id": attestation_id,
+        "type": attestation.type,
+        "name": attestation.name,
+        "compliant": attestation.compliant,
+        "reported_at": attestation.reported_at or now,
+        "url": attestation.url,
+        "data": json.dumps(attestation.data, default=str),
+    }
+    if attestation.target_artifact is not None:
+        slot = await fetch(tx, cypher.SLOT_ARTIFACTS, **key, slot=attestation.target_artifact)
+        candidates = {row["fingerprint"]: row["git_commit"] for row in slot}
+        bound = trails.binding(candidates, attestation.git_commit)
+        if bound is not None:
+            rows = await fetch(
+                tx, cypher.CREATE_ATTESTATION, org=attestation.org, flow=attestation.flow, fingerprint=bound, **values
+            )
+            return records.attestation(rows[0]["attestation"])
+    rows = await fetch(
+        tx,
+        cypher.CREATE_TRAIL_ATTESTATION,
+        **key,
+        target_artifact=attestation.target_artifact,
+        git_commit=attestation.git_commit,
+        **values,
     )
     return records.attestation(rows[0]["attestation"])
 

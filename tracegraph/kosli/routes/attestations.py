@@ -2,10 +2,11 @@
 
 An attestation naming `artifact_fingerprint` is one `attest` call; one naming `--name TEMPLATE_ARTIFACT.NAME`
 (`target_artifacts`) without a fingerprint is bound to the trail's artifact in that template slot (read with
-`trail`, then one `attest`). junit is compliant when no suite has failures or errors, snyk when no result has a
-vulnerability. An attachment is kept content-addressed under the data directory (tracegraph/evidence.py), its digest
-in the attestation's `data`. Trail-level and pending attestations, and custom types, need store operations that do
-not exist yet: those answer 501 (the CLI does not retry it) naming them."""
+`trail`, then one `attest`), or kept pending on the trail with `attest_trail` while the slot has no artifact (the
+store binds it when one is reported there); one with neither is a trail-level attestation (`attest_trail`). junit is
+compliant when no suite has failures or errors, snyk when no result has a vulnerability. An attachment is kept
+content-addressed under the data directory (tracegraph/evidence.py), its digest in the attestation's `data`. Custom
+types need store operations that do not exist yet: those answer 501 (the CLI does not retry it) naming them."""
 
 from __future__ import annotations
 
@@ -24,25 +25,19 @@ from tracegraph.kosli.context import caller, services
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
 from tracegraph.kosli.errors import NotSupported
 from tracegraph.kosli.models import AttestationBody
-from tracegraph.kosli.translate import attestation_input
+from tracegraph.kosli.translate import attestation_input, trail_attestation_input
 
 KINDS = ("generic", "junit", "snyk", "custom")
-MISSING_ATTEST_TRAIL = (
-    "the store has no attest_trail(TrailAttestationInput(org, flow, trail, type, name, compliant, "
-    "target_artifact, git_commit, ...)) to keep it"
-)
 
 
-async def bound_fingerprint(store: GraphStore, org: str, flow: str, trail: str, body: AttestationBody) -> str:
+async def bound_fingerprint(store: GraphStore, org: str, flow: str, trail: str, body: AttestationBody) -> str | None:
     """The fingerprint the attestation is about: `artifact_fingerprint`, else the one artifact of the trail in the
-    template slot `target_artifacts` names (narrowed by `git_commit_info` when several are)."""
+    template slot `target_artifacts` names (narrowed by `git_commit_info` when several are); None when it belongs to
+    the trail (no slot named) or waits for the slot's artifact."""
     if body.artifact_fingerprint is not None:
         return body.artifact_fingerprint
     if not body.target_artifacts:
-        raise NotSupported(
-            f"trail-level attestations (no --fingerprint, no TEMPLATE_ARTIFACT.NAME) are not "
-            f"supported yet: {MISSING_ATTEST_TRAIL}"
-        )
+        return None
     slot = body.target_artifacts[0]
     detail = await store.trail(org, flow, trail)
     matches = [item.provenance.artifact for item in detail.artifacts if item.template_reference_name == slot]
@@ -51,10 +46,7 @@ async def bound_fingerprint(store: GraphStore, org: str, flow: str, trail: str, 
     if len(matches) == 1:
         return matches[0].fingerprint
     if not matches:
-        raise NotSupported(
-            f"trail '{trail}' has no artifact named '{slot}' in its template yet, and attestations waiting for one "
-            f"are not supported: {MISSING_ATTEST_TRAIL}"
-        )
+        return None
     raise InvalidInput(
         "target_artifacts",
         f"trail '{trail}' has {len(matches)} artifacts named '{slot}'; give --fingerprint",
@@ -76,8 +68,11 @@ async def attest(request: Request) -> Response:
     kept = None
     if upload is not None:
         kept = await asyncio.to_thread(services(request).evidence.put, upload.content, field="attachment_file")
-    attestation = attestation_input(org, flow, trail, kind, parsed, upload, kept, fingerprint=fingerprint)
-    stored = await store.attest(attestation)
+    if fingerprint is None:
+        stored = await store.attest_trail(trail_attestation_input(org, flow, trail, kind, parsed, upload, kept))
+    else:
+        attestation = attestation_input(org, flow, trail, kind, parsed, upload, kept, fingerprint=fingerprint)
+        stored = await store.attest(attestation)
     return CompactJSON({"id": stored.id}, status_code=201)
 
 

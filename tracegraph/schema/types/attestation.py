@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from tracegraph.graph import model
 
 
-@strawberry.type(description="Evidence about an artifact: a test run, a scan, a review…")
+@strawberry.type(description="Evidence about an artifact or a trail: a test run, a scan, a review…")
 class Attestation:
     attestation: strawberry.Private[model.Attestation]
 
@@ -26,7 +26,7 @@ class Attestation:
     def type(self) -> str:
         return self.attestation.type
 
-    @strawberry.field(description="Its name within the artifact, e.g. unit-tests.")
+    @strawberry.field(description="Its name within the artifact or trail, e.g. unit-tests.")
     def name(self) -> str:
         return self.attestation.name
 
@@ -45,3 +45,10 @@ class Attestation:
     @strawberry.field(description="The evidence's data as reported (a JSON object, at most 64 KiB).")
     def data(self) -> JSON:
         return JSON(self.attestation.data)
+
+    @strawberry.field(
+        description="The template slot a pending attestation waits for (see `Trail.pendingAttestations`); null on "
+        "the evidence of an artifact and on a trail's own."
+    )
+    def target_artifact(self) -> str | None:
+        return self.attestation.target_artifact

@@ -93,6 +93,25 @@ class Trail:
             self.detail = await trail_resolvers.detail_of(info.context, self.trail)
         return [Attestation.of(item) for item in self.detail.attestations]
 
+    @strawberry.field(
+        description="Evidence reported for the trail itself (no artifact, no template slot), oldest first, then by "
+        "id. Not in `attestations`, which holds the artifacts' evidence."
+    )
+    async def trail_attestations(self, info: Info) -> list[Attestation]:
+        if self.detail is None:
+            self.detail = await trail_resolvers.detail_of(info.context, self.trail)
+        return [Attestation.of(item) for item in self.detail.trail_attestations]
+
+    @strawberry.field(
+        description="Evidence reported for a template slot (`targetArtifact`) that has no artifact in the trail yet, "
+        "oldest first, then by id. Each moves to that artifact's evidence (and to `attestations`) when an artifact "
+        "is reported into the slot, built from the evidence's commit when it named one."
+    )
+    async def pending_attestations(self, info: Info) -> list[Attestation]:
+        if self.detail is None:
+            self.detail = await trail_resolvers.detail_of(info.context, self.trail)
+        return [Attestation.of(item) for item in self.detail.pending_attestations]
+
 
 @strawberry.type(description="An artifact of a trail, with its slot in the flow's template.")
 class TrailArtifact:
