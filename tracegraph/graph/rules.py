@@ -65,13 +65,24 @@ _NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 _NOT_IN_A_URL = re.compile(rf"[\s\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
-def unicode_error(value: str) -> str | None:
-    """Why `value` is not valid Unicode (a lone surrogate, which UTF-8 cannot encode), or None when it is."""
+def lone_surrogate(value: str) -> tuple[int, int] | None:
+    """The position and code point of the first lone surrogate in `value` (which UTF-8 cannot encode), or None."""
+    if value.isascii():
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        return f"must be {UNICODE_RULE}; got U+{ord(value[error.start]):04X} at position {error.start}"
+        return error.start, ord(value[error.start])
     return None
+
+
+def unicode_error(value: str) -> str | None:
+    """Why `value` is not valid Unicode (a lone surrogate), or None when it is."""
+    found = lone_surrogate(value)
+    if found is None:
+        return None
+    position, code_point = found
+    return f"must be {UNICODE_RULE}; got U+{code_point:04X} at position {position}"
 
 
 def check_unicode(value: str, *, field: str) -> str:
@@ -229,15 +240,16 @@ def checks_unicode(store: StoreT) -> StoreT:
 
 
 def _checking(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Coroutine[Any, Any, Any]]:
-    signature = inspect.signature(method)
+    # The parameter names once, here: binding the signature on every call would cost each store call microseconds.
+    names = [name for name in inspect.signature(method).parameters if name != "self"]
 
     @functools.wraps(method)
-    async def checked(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs)
-        for parameter, value in bound.arguments.items():
-            if parameter != "self":
-                _check_strings(value, parameter)
-        return await method(*args, **kwargs)
+    async def checked(self: object, *args: Any, **kwargs: Any) -> Any:
+        for name, value in zip(names, args, strict=False):
+            _check_strings(value, name)
+        for name, value in kwargs.items():
+            _check_strings(value, name)
+        return await method(self, *args, **kwargs)
 
     return checked
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from strawberry.http import GraphQLRequestData
 
+from tracegraph.graph.rules import lone_surrogate
 from tracegraph.http.responses import RequestRefused
 
 # Deep enough for any report or attestation; shallow enough that nothing downstream recurses into trouble.
@@ -85,18 +86,16 @@ def _children(container: dict[object, object] | list[object]) -> Iterator[tuple[
 
 
 def _check_string(text: str, field: str) -> None:
-    if text.isascii():
-        return
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
+    found = lone_surrogate(text)
+    if found is not None:
+        position, code_point = found
         field = field.removesuffix(".")
         raise RequestRefused(
             400,
-            f"{field}: must be valid Unicode: lone surrogate U+{ord(text[error.start]):04X} at position {error.start}",
+            f"{field}: must be valid Unicode: lone surrogate U+{code_point:04X} at position {position}",
             code="BAD_USER_INPUT",
             field=field,
-        ) from None
+        )
 
 
 def _kind(value: object) -> str:
