@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tracegraph.errors import NotFound
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Role
+from tracegraph.graph.rules import utc_now
 from tracegraph.kosli.bodies import form
 from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
@@ -24,13 +24,12 @@ async def begin_trail(request: Request) -> Response:
     store = await caller(request, org, Role.WRITER)
     body = await form(request)
     trail = trail_input(org, flow, parse(TrailBody, body.data), body.files.get("template_file"))
-    try:
-        await store.trail(org, flow, trail.name)
-        existed = True
-    except NotFound:
-        existed = False  # or the flow is missing, which begin_trail answers
+    # New or updated, told by the one write itself: the store stamps a new trail with its own clock, read after this
+    # moment, and keeps an existing trail's created_at (no read first, and no race with a concurrent begin).
+    before = utc_now()
     stored = await store.begin_trail(trail)
-    return CompactJSON({"name": stored.name, "flow_name": stored.flow}, status_code=200 if existed else 201)
+    created = stored.created_at >= before
+    return CompactJSON({"name": stored.name, "flow_name": stored.flow}, status_code=201 if created else 200)
 
 
 ROUTES = [Route("/trails/{org}/{flow}", begin_trail, methods=["PUT"])]
