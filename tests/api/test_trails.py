@@ -139,6 +139,51 @@ async def test_list_a_flows_trails_newest_first(api: Api, store: GraphStore) -> 
     assert missing["extensions"]["code"] == "NOT_FOUND"
 
 
+TRAILS_WITH_EVIDENCE = """
+query($org: String!, $first: Int) {
+  flow(org: $org, name: "web") {
+    trails(first: $first) {
+      nodes {
+        name artifacts { nodes { templateReferenceName artifact { fingerprint commit { sha } } } }
+        attestations { name compliant } trailAttestations { name }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_a_page_of_trails_with_their_artifacts_and_evidence_costs_the_same_for_2_or_8(
+    api: Api, store: GraphStore
+) -> None:
+    await flow(api, store)
+    for number in range(8):
+        name = f"t{number}"
+        await api.data(BEGIN, {"input": {"org": ORG, "flow": "web", "name": name, "gitCommit": {"sha": sha(name)}}})
+        for label in (f"a{number}", f"b{number}"):
+            await api.data(REPORT, artifact(label, trail=name, gitCommit=sha(name), templateReferenceName="backend"))
+        await store.attest(
+            AttestationInput(
+                org=ORG, flow="web", fingerprint=fp(f"a{number}"), type="junit", name=f"unit{number}", compliant=True
+            )
+        )
+    spent = {}
+    for first in (2, 8):
+        spent[first], data = await cost(api, store, TRAILS_WITH_EVIDENCE, {"org": ORG, "first": first})
+        nodes = data["flow"]["trails"]["nodes"]
+        assert [node["name"] for node in nodes] == [f"t{number}" for number in range(7, 7 - first, -1)]
+        for node in nodes:
+            number = node["name"][1:]
+            assert sorted(item["artifact"]["fingerprint"] for item in node["artifacts"]["nodes"]) == sorted(
+                [fp(f"a{number}"), fp(f"b{number}")]
+            )
+            assert {item["artifact"]["commit"]["sha"] for item in node["artifacts"]["nodes"]} == {sha(node["name"])}
+            assert node["attestations"] == [{"name": f"unit{number}", "compliant": True}]
+            assert node["trailAttestations"] == []
+    # Token check, get_flow for `flow(...)`, the page of trails with every detail.
+    assert spent == {2: 3, 8: 3}
+
+
 async def test_begin_trail_rules_and_permissions(api: Api, store: GraphStore) -> None:
     await flow(api, store)
     error = await api.error(BEGIN, {"input": {"org": ORG, "flow": "web", "name": "t", "userData": {"x": "y" * 70_000}}})

@@ -174,6 +174,9 @@ class GraphStore(Protocol):
     async def trails(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Trail]:
         """Newest first; `after` is the name of the last trail of the previous page (keyset)."""
 
+    async def trail_details(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[TrailDetail]:
+        """`trails` with each one's detail (as `trail` answers it), in one read whatever the page's size."""
+
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         """A commit by unique prefix; a sha known only from an artifact's `git_commit` answers with no details."""
 

@@ -696,6 +696,13 @@ def trail_detail(connection: sqlite3.Connection, org: str, flow: str, name: str)
     return trails.detail(found, members, known, attested, own)
 
 
+def trail_details_page(
+    connection: sqlite3.Connection, org: str, flow: str, limit: int, after: str | None
+) -> list[TrailDetail]:
+    """`list_trails` with each trail's detail, in one transaction (a few indexed statements per trail, in-process)."""
+    return [trail_detail(connection, org, flow, item.name) for item in list_trails(connection, org, flow, limit, after)]
+
+
 def list_trails(connection: sqlite3.Connection, org: str, flow: str, limit: int, after: str | None) -> list[Trail]:
     require_flow(connection, org, flow)
     after_created = None

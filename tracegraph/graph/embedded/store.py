@@ -205,6 +205,11 @@ class EmbeddedStore:
     async def trails(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[Trail]:
         return await self._database.read(partial(reads.list_trails, org=org, flow=flow, limit=limit, after=after))
 
+    async def trail_details(self, org: str, flow: str, *, limit: int, after: str | None = None) -> list[TrailDetail]:
+        return await self._database.read(
+            partial(reads.trail_details_page, org=org, flow=flow, limit=limit, after=after)
+        )
+
     async def commit(self, org: str, sha_prefix: str) -> Commit:
         return await self._database.read(partial(reads.commit_by_prefix, org=org, prefix=sha_prefix))
 

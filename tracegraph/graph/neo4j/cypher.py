@@ -224,8 +224,9 @@ SET a.trail = row.trail
 GET_TRAIL = "MATCH (t:Trail {org: $org, flow: $flow, name: $name}) RETURN t {.*} AS trail"
 
 TRAIL_MEMBERS = """
-MATCH (a:Artifact)-[r:IN_TRAIL]->(:Trail {org: $org, flow: $flow, name: $name})
-RETURN a.fingerprint AS fingerprint, r.template_reference_name AS slot
+UNWIND $names AS name
+MATCH (a:Artifact)-[r:IN_TRAIL]->(:Trail {org: $org, flow: $flow, name: name})
+RETURN name AS trail, a.fingerprint AS fingerprint, r.template_reference_name AS slot
 """
 
 TRAIL_CREATED = "MATCH (t:Trail {org: $org, flow: $flow, name: $name}) RETURN t.created_at AS created_at"
@@ -259,7 +260,8 @@ MERGE (t)-[:ATTESTS]->(a)
 """
 
 TRAIL_OWN_ATTESTATIONS = """
-MATCH (t:Attestation)-[:ON_TRAIL]->(:Trail {org: $org, flow: $flow, name: $name})
+UNWIND $names AS name
+MATCH (t:Attestation)-[:ON_TRAIL]->(:Trail {org: $org, flow: $flow, name: name})
 RETURN t {.*} AS attestation
 """
 

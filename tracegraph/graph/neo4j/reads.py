@@ -477,24 +477,48 @@ async def trail_detail(tx: Tx, org: str, flow: str, name: str) -> TrailDetail:
     rows = await fetch(tx, cypher.GET_TRAIL, org=org, flow=flow, name=name)
     if not rows:
         raise not_found.trail(flow, name)
-    found = records.trail(rows[0]["trail"])
-    slots = {
-        row["fingerprint"]: row["slot"] for row in await fetch(tx, cypher.TRAIL_MEMBERS, org=org, flow=flow, name=name)
-    }
-    keys = [(flow, fingerprint) for fingerprint in sorted(slots)]
+    return (await _trail_details(tx, org, flow, [records.trail(rows[0]["trail"])]))[0]
+
+
+async def _trail_details(tx: Tx, org: str, flow: str, found: Sequence[Trail]) -> list[TrailDetail]:
+    """The details of `found` (trails of one flow) in five statements, whatever their number."""
+    names = [item.name for item in found]
+    slots: dict[str, dict[str, str | None]] = {name: {} for name in names}
+    for row in await fetch(tx, cypher.TRAIL_MEMBERS, org=org, flow=flow, names=names):
+        slots[row["trail"]][row["fingerprint"]] = row["slot"]
+    keys = sorted({(flow, fingerprint) for members in slots.values() for fingerprint in members})
     members = await artifacts_by_key(tx, org, keys)
     known = {item.commit.sha: item.commit for item in members.values() if item.commit is not None}
-    if found.git_commit is not None and found.git_commit not in known:
-        known.update(await commits(tx, org, [found.git_commit]))
-    attested: list[Attestation] = []
+    missing = {item.git_commit for item in found if item.git_commit is not None} - known.keys()
+    known.update(await commits(tx, org, missing))
+    attested: dict[str, list[Attestation]] = {}
     if keys:
         rows = await fetch(tx, cypher.ARTIFACT_ATTESTATIONS, org=org, keys=[list(key) for key in keys])
-        attested = [records.attestation(row["attestation"]) for row in rows]
-    rows = await fetch(tx, cypher.TRAIL_OWN_ATTESTATIONS, org=org, flow=flow, name=name)
-    own = [records.attestation(row["attestation"]) for row in rows]
-    return trails.detail(
-        found, [(members[key].artifact, slots[key[1]]) for key in keys if key in members], known, attested, own
-    )
+        for row in rows:
+            attestation = records.attestation(row["attestation"])
+            attested.setdefault(attestation.fingerprint or "", []).append(attestation)
+    own: dict[str | None, list[Attestation]] = {}
+    for row in await fetch(tx, cypher.TRAIL_OWN_ATTESTATIONS, org=org, flow=flow, names=names):
+        attestation = records.attestation(row["attestation"])
+        own.setdefault(attestation.trail, []).append(attestation)
+    details = []
+    for item in found:
+        fingerprints = sorted(slots[item.name])
+        details.append(
+            trails.detail(
+                item,
+                [(members[(flow, fp)].artifact, slots[item.name][fp]) for fp in fingerprints if (flow, fp) in members],
+                known,
+                [attestation for fp in fingerprints for attestation in attested.get(fp, ())],
+                own.get(item.name, ()),
+            )
+        )
+    return details
+
+
+async def trail_details_page(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[TrailDetail]:
+    """`list_trails` with each trail's detail, in one transaction of a fixed number of statements."""
+    return await _trail_details(tx, org, flow, await list_trails(tx, org, flow, limit, after))
 
 
 async def list_trails(tx: Tx, org: str, flow: str, limit: int, after: str | None) -> list[Trail]:

@@ -10,6 +10,7 @@ import strawberry
 from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import trails as trail_resolvers
+from tracegraph.resolvers.snapshot_parts import item_fields
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
@@ -78,8 +79,11 @@ class Flow(Node):
     async def trails(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TrailRef]:
         from tracegraph.schema.types.trail import Trail
 
-        page = await trail_resolvers.of_flow(info.context, self.org, self.name, first=first, after=after)
-        return connection(page, Trail.of)
+        with_detail = bool(trail_resolvers.DETAIL_FIELDS & item_fields(info.selected_fields[0]))
+        page = await trail_resolvers.of_flow(
+            info.context, self.org, self.name, first=first, after=after, with_detail=with_detail
+        )
+        return connection(page, Trail.of_listed)
 
     @strawberry.field(
         description="A trail of this flow by name, with its commit, artifacts and their attestations in one store "

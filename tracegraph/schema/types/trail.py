@@ -53,6 +53,10 @@ class Trail:
     def of_detail(cls, detail: views.TrailDetail) -> Trail:
         return cls.of(detail.trail, detail)
 
+    @classmethod
+    def of_listed(cls, listed: model.Trail | views.TrailDetail) -> Trail:
+        return cls.of_detail(listed) if isinstance(listed, views.TrailDetail) else cls.of(listed)
+
     @strawberry.field(description="The JSON object the run reported about itself ({} when none).")
     def user_data(self) -> JSON:
         return JSON(self.trail.user_data)
@@ -73,8 +77,7 @@ class Trail:
     @strawberry.field(
         description="The artifacts reported in this trail, oldest first, then by fingerprint, each with its "
         "`templateReferenceName`. `first` (default 15, at most 100) and `after`. Fetched with the trail "
-        "under `Flow.trail`; under `Flow.trails` it costs one store call per trail, at most "
-        "TRACEGRAPH_MAX_ITEM_LOOKUPS (default 50) per request."
+        "(under `Flow.trails`, with the whole page of trails in one store call)."
     )
     async def artifacts(
         self, info: Info, first: int | None = None, after: str | None = None
