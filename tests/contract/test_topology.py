@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.scenario import ORG, REPO, topology
+from tests.contract.scenario import ORG, REPO, at, build, fp, topology
 from tracegraph.errors import NotFound
-from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, OrgInput
+from tracegraph.graph.inputs import DeploymentInput, EnvironmentInput, EnvironmentType, FlowInput, OrgInput
 from tracegraph.graph.store import GraphStore
 
 
@@ -55,3 +55,17 @@ async def test_orgs_do_not_see_each_other(store: GraphStore) -> None:
     assert [flow.name for flow in await store.list_flows(ORG)] == ["api", "web"]
     with pytest.raises(NotFound):
         await store.get_flow(ORG, "only-there")
+
+
+async def test_a_flow_knows_when_it_last_deployed(store: GraphStore) -> None:
+    await topology(store)
+    assert (await store.get_flow(ORG, "web")).last_deployment_at is None
+    await build(store, "web", "web-1", commit="c1", minutes=0)
+    for minutes, environment in ((1, "beta"), (3, "prod"), (2, "beta")):  # numbered as reported, not by time
+        await store.report_deployment(
+            DeploymentInput(
+                org=ORG, flow="web", fingerprint=fp("web-1"), environment=environment, reported_at=at(minutes)
+            )
+        )
+    assert (await store.get_flow(ORG, "web")).last_deployment_at == at(2)
+    assert [flow.last_deployment_at for flow in await store.list_flows(ORG)] == [None, at(2)]

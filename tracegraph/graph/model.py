@@ -27,6 +27,7 @@ class Flow(Node):
     repo_url: str | None
     created_at: datetime
     template_yaml: str | None = None  # a Kosli flow template, kept as given, never evaluated
+    last_deployment_at: datetime | None = None  # when its newest deployment was reported
 
 
 class Trail(Node):

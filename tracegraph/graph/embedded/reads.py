@@ -38,7 +38,14 @@ from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts, Window
 from tracegraph.ingest.running_set import EventShape, OpenRun, events_at
 
 SELECT_ORG = "SELECT * FROM orgs WHERE name = ?"
-SELECT_FLOW = "SELECT * FROM flows WHERE org = ? AND name = ?"
+# A flow with the time of its newest deployment (the highest number: deployments are numbered as reported).
+SELECT_FLOWS = """
+    SELECT f.*, (
+        SELECT d.reported_at FROM deployments d WHERE d.org = f.org AND d.flow = f.name ORDER BY d.number DESC LIMIT 1
+    ) AS last_deployment_at
+    FROM flows f WHERE f.org = ?
+"""
+SELECT_FLOW = SELECT_FLOWS + " AND f.name = ?"
 SELECT_ENVIRONMENT = "SELECT * FROM environments WHERE org = ? AND name = ?"
 SELECT_SNAPSHOT = "SELECT * FROM snapshots WHERE org = ? AND environment = ? AND idx = ?"
 SELECT_SNAPSHOT_AT = """

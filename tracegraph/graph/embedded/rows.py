@@ -43,6 +43,7 @@ def flow(row: sqlite3.Row) -> Flow:
         repo_url=row["repo_url"],
         created_at=from_micros(row["created_at"]),
         template_yaml=row["template_yaml"],
+        last_deployment_at=None if row["last_deployment_at"] is None else from_micros(row["last_deployment_at"]),
     )
 
 

@@ -97,9 +97,7 @@ class EmbeddedStore:
     async def list_flows(self, org: str) -> list[Flow]:
         def work(connection):  # type: ignore[no-untyped-def]
             reads.require_org(connection, org)
-            return [
-                rows.flow(row) for row in connection.execute("SELECT * FROM flows WHERE org = ? ORDER BY name", (org,))
-            ]
+            return [rows.flow(row) for row in connection.execute(reads.SELECT_FLOWS + " ORDER BY f.name", (org,))]
 
         return await self._database.read(work)
 

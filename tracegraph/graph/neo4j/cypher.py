@@ -46,17 +46,27 @@ GET_ORG = "MATCH (o:Org {name: $name}) RETURN o {.*} AS org"
 
 LIST_ORGS = "MATCH (o:Org) RETURN o {.*} AS org ORDER BY o.name"
 
-MERGE_FLOW = """
+# A flow with the time of its newest deployment (the highest number: deployments are numbered as reported).
+_FLOW = """f {
+  .*,
+  last_deployment_at: head(COLLECT {
+    MATCH (d:Deployment {org: f.org, flow: f.name}) RETURN d.reported_at ORDER BY d.number DESC LIMIT 1
+  })
+} AS flow"""
+
+MERGE_FLOW = (
+    """
 MATCH (:Org {name: $org})
 MERGE (f:Flow {org: $org, name: $name})
 ON CREATE SET f.created_at = $now
 SET f.description = $description, f.repo_url = $repo_url, f.template_yaml = coalesce($template_yaml, f.template_yaml)
-RETURN f {.*} AS flow
-"""
+RETURN """
+    + _FLOW
+)
 
-GET_FLOW = "MATCH (f:Flow {org: $org, name: $name}) RETURN f {.*} AS flow"
+GET_FLOW = "MATCH (f:Flow {org: $org, name: $name}) RETURN " + _FLOW
 
-LIST_FLOWS = "MATCH (f:Flow {org: $org}) WHERE f.name IS NOT NULL RETURN f {.*} AS flow ORDER BY f.name"
+LIST_FLOWS = "MATCH (f:Flow {org: $org}) WHERE f.name IS NOT NULL RETURN " + _FLOW + " ORDER BY f.name"
 
 MERGE_ENVIRONMENT = """
 MATCH (:Org {name: $org})

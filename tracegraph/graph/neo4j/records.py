@@ -70,6 +70,9 @@ def flow(props: Props) -> Flow:
         repo_url=props.get("repo_url"),
         created_at=to_datetime(props["created_at"]),
         template_yaml=props.get("template_yaml"),
+        last_deployment_at=None
+        if props.get("last_deployment_at") is None
+        else to_datetime(props["last_deployment_at"]),
     )
 
 

@@ -17,6 +17,7 @@ from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
 from tracegraph.kosli.models import FlowBody
 from tracegraph.kosli.pages import Paging
+from tracegraph.kosli.times import epoch_or_none
 from tracegraph.kosli.translate import flow_input
 
 
@@ -76,8 +77,13 @@ async def get_flow(request: Request) -> Response:
     store = await caller(request, org, Role.READER)
     flow = await store.get_flow(org, name)
     public = (await store.get_org(org)).public
-    # No per-flow deployment time in the store: no last deployment.
-    return CompactJSON({**flow_item(flow, public=public), "template": template(flow), "last_deployment_at": None})
+    return CompactJSON(
+        {
+            **flow_item(flow, public=public),
+            "template": template(flow),
+            "last_deployment_at": epoch_or_none(flow.last_deployment_at),
+        }
+    )
 
 
 @endpoint

@@ -56,6 +56,10 @@ class Flow(Node):
     async def template_yaml(self, info: Info) -> str | None:
         return (await self._model(info)).template_yaml
 
+    @strawberry.field(description="When the flow's newest deployment was reported (ISO 8601, UTC); null when none.")
+    async def last_deployment_at(self, info: Info) -> datetime | None:
+        return (await self._model(info)).last_deployment_at
+
     @strawberry.field(description="When the flow was first created (ISO 8601, UTC).")
     async def created_at(self, info: Info) -> datetime:
         return (await self._model(info)).created_at
