@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench import executor
 from bench.run import ROOT, LoadPlan, run
 from tests.conftest import wipe_neo4j
 
@@ -54,3 +55,9 @@ async def test_harness_runs_at_smoke_size_within_recorded_round_trips(neo4j_uri:
         assert set(load) == {"1", "2"}, name
         assert sum(level["requests"] for levels in load.values() for level in levels["incident_800"].values()) > 0
     assert [Path(name).suffix for name in results["files"]] == [".json", ".md"]
+
+
+async def test_the_execution_harness_compares_both_executions_on_every_read() -> None:
+    medians = await executor.main("smoke", repeats=1)  # raises when the two executions answer differently
+    assert set(medians) == executor.READS
+    assert all(ours > 0 and theirs > 0 for ours, theirs in medians.values())

@@ -12,6 +12,7 @@ from tracegraph.http.document_cache import DocumentCache
 from tracegraph.http.document_limits import aliases_rule, depth_rule
 from tracegraph.http.documents import Prepared, PreparedDocuments, document_cache
 from tracegraph.schema.errors import TracegraphSchema
+from tracegraph.schema.execution import PlainFieldExecutor, shortcut_simple_resolvers
 from tracegraph.schema.mutation import Mutation
 from tracegraph.schema.query import Query
 from tracegraph.schema.types.commit_placement import CommitPlacement
@@ -22,7 +23,8 @@ from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.settings import Settings
 
 
-def make_schema(settings: Settings | None = None) -> TracegraphSchema:
+def make_schema(settings: Settings | None = None, *, fast_execution: bool = True) -> TracegraphSchema:
+    """`fast_execution=False` gives Strawberry's own execution (bench/executor.py measures the difference)."""
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     batching: BatchingConfig | None = None
     documents: DocumentCache[Prepared] | None = None
@@ -45,9 +47,12 @@ def make_schema(settings: Settings | None = None) -> TracegraphSchema:
         # Reachable only through an interface or a lazy annotation: listed so they are always in the schema.
         types=[Org, Flow, Environment, Snapshot, CommitPlacement],
         extensions=extensions,
+        execution_context_class=PlainFieldExecutor if fast_execution else None,
         config=StrawberryConfig(batching_config=batching),
     )
     schema.documents = documents
+    if fast_execution:
+        shortcut_simple_resolvers(schema._schema)
     return schema
 
 
