@@ -1,6 +1,7 @@
 """tracegraph's execution (tracegraph/schema/execution.py) answers exactly as Strawberry's own: the same data and the
 same errors at the same paths — on a schema built to exercise every path (plain and direct fields, nulls where the
-schema forbids them, values a scalar refuses, permissions, async resolvers) and on the demo's real answers."""
+schema forbids them, values a scalar refuses, permissions, async resolvers) and on the demo's real answers. Answers
+are encoded exactly (orjson, json past 64-bit integers), as UTF-8."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import httpx
 import strawberry
 from strawberry.permission import BasePermission
 
-from tests.api.conftest import make_settings, serve, token_headers
+from tests.api.conftest import DEFAULT_ORG, Api, make_settings, serve, token_headers
 from tests.api.test_contract_queries import INCIDENT, WHERE
 from tracegraph.app import create_app
 from tracegraph.demo import DEMO_ORG, load_demo
+from tracegraph.graph.inputs import FlowInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
 from tracegraph.schema import make_schema
@@ -161,3 +163,18 @@ async def test_the_demo_answers_the_same_with_either_execution(store: GraphStore
 async def ask(http: httpx.AsyncClient, headers: dict[str, str], query: str, variables: dict[str, Any]) -> Any:
     response = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     return response.json()
+
+
+async def test_answers_encode_unicode_and_integers_past_64_bits_exactly(api: Api, store: GraphStore) -> None:
+    await store.create_flow(FlowInput(org=DEFAULT_ORG, name="web"))
+    user_data = {"big": 10**30, "negative": -(2**70), "text": "ünï ✓ \u2028 𝄞"}
+    begin = "mutation($input: BeginTrailInput!) { beginTrail(input: $input) { trail { userData } } }"
+    variables = {"input": {"org": DEFAULT_ORG, "flow": "web", "name": "t1", "userData": user_data}}
+    assert (await api.data(begin, variables))["beginTrail"]["trail"]["userData"] == user_data
+    for data in (user_data, {"text": user_data["text"]}):  # through json (past 64 bits), then through orjson
+        await api.data(begin, {"input": {**variables["input"], "userData": data}})
+        read = 'query { flow(org: "acme", name: "web") { trail(name: "t1") { name userData } } }'
+        response = await api.http.post("/graphql", json={"query": read}, headers=api.headers)
+        assert response.headers["content-type"].startswith("application/json")
+        assert "ünï ✓" in response.content.decode("utf-8")  # UTF-8, as RFC 8259 asks
+        assert response.json()["data"]["flow"]["trail"]["userData"] == data
