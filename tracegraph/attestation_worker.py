@@ -55,13 +55,14 @@ def outcome(rule: str, data: Any) -> dict[str, Any]:
         values = jq.compile(rule).input_value(data).all()
     except ValueError as error:
         return {"passed": False, "reason": _short(f"raised an error: {' '.join(str(error).split())}")}
-    if values == [True]:
+    # `is`, not `==`: in Python 1 == True, and a rule yielding 1 has not yielded true.
+    if len(values) == 1 and values[0] is True:
         return {"passed": True, "reason": None}
     if not values:
         return {"passed": False, "reason": "yielded nothing; a rule must yield true"}
     if len(values) > 1:
         return {"passed": False, "reason": f"yielded {len(values)} values; a rule must yield one boolean"}
-    if values == [False]:
+    if len(values) == 1 and values[0] is False:
         return {"passed": False, "reason": "yielded false"}
     shown = _short(json.dumps(values[0], ensure_ascii=False))
     return {"passed": False, "reason": f"yielded {shown}, not a boolean"}
