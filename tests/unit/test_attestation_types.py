@@ -62,3 +62,10 @@ async def test_a_schema_that_never_ends_is_refused() -> None:
     backtracking = {"type": "string", "pattern": "^(a+)+$"}
     with pytest.raises(InvalidInput, match="could not be checked against the schema of type 't' within 1 s"):
         await evaluate(of(backtracking, []), "a" * 64 + "!", field="attestation_data", seconds=1.0)
+
+
+async def test_rules_do_not_see_the_servers_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRACEGRAPH_NEO4J_PASSWORD", "hunter2")
+    rules = ['$ENV | has("TRACEGRAPH_NEO4J_PASSWORD") | not', '[env | keys[] | select(startswith("TRACEGRAPH"))] == []']
+    found = await evaluate(of({}, rules), {}, field="d")
+    assert [(result.passed, result.reason) for result in found.rules] == [(True, None), (True, None)]
