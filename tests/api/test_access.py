@@ -95,6 +95,9 @@ OPERATIONS = [
     Operation("attest", Role.WRITER,
               "mutation($input: AttestInput!) { attest(input: $input) { attestation { attestationId } } }",
               with_input(flow="web", fingerprint=fp("web-1"), type="junit", name="unit", compliant=True)),
+    Operation("createAttestationType", Role.ADMIN, "mutation($input: CreateAttestationTypeInput!) { "
+              "createAttestationType(input: $input) { attestationType { version } } }",
+              with_input(name="coverage", jsonSchema={"type": "object"}, jqRules=[".ok"])),
     Operation("createToken", Role.ADMIN, "mutation($input: CreateTokenInput!) { createToken(input: $input) "
               "{ token { id } secret } }", with_input(role="READER", name="made in the matrix")),
     Operation("revokeToken", Role.ADMIN, "mutation($input: RevokeTokenInput!) { revokeToken(input: $input) "

@@ -8,13 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5
+from tests.unit.graph.embedded_schema_history import (
+    VERSION_1,
+    VERSION_2,
+    VERSION_3,
+    VERSION_4,
+    VERSION_5,
+    VERSION_6,
+)
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded import database
 from tracegraph.graph.embedded.database import from_micros
 from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
 from tracegraph.graph.embedded.store import EmbeddedStore
-from tracegraph.graph.inputs import TrailAttestationInput
+from tracegraph.graph.inputs import AttestationTypeInput, TrailAttestationInput
 from tracegraph.graph.selectors import LATEST, SelectorKind, SnapshotSelector
 from tracegraph.graph.windows import SnapshotParts
 
@@ -157,7 +164,32 @@ INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 1
     assert [item.id for item in detail.attestations] == ["x1"]
     assert [item.name for item in detail.trail_attestations] == ["review"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_6_file_gets_attestation_types_and_keeps_its_attestations(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    rows = """
+INSERT INTO orgs VALUES ('acme', 0, '', 0, 1);
+INSERT INTO flows (org, name, description, created_at) VALUES ('acme', 'web', '', 0);
+INSERT INTO artifacts (org, flow, fingerprint, name, created_at) VALUES ('acme', 'web', 'f1', 'w', 0);
+INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 0, 0, NULL, '{}');
+"""
+    old_file(path, VERSION_6, 6, rows)
+    store = EmbeddedStore(path)
+    await store.start()
+    made = await store.create_attestation_type(
+        AttestationTypeInput(org="acme", name="coverage", json_schema={"type": "object"}, jq_rules=[".ok"])
+    )
+    listed = await store.list_attestation_types("acme")
+    artifact = await store.artifact("acme", "web", "f1")
+    await store.close()
+    assert made.version == 1
+    assert listed == [made]
+    assert [item.id for item in artifact.attestations] == ["x1"]
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

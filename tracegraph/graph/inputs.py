@@ -9,8 +9,13 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
+import jq
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -22,6 +27,7 @@ from pydantic import (
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import (
+    AttestationKind,
     CommitMessage,
     ExpiryTime,
     Fingerprint,
@@ -34,6 +40,7 @@ from tracegraph.graph.rules import (
     Text,
     Timestamp,
     Url,
+    unicode_error,
 )
 
 MAX_RUNNING = 10_000
@@ -43,6 +50,9 @@ MAX_ATTESTATION_DATA_BYTES = 65_536
 MAX_USER_DATA_BYTES = 65_536
 MAX_INSTANCES_DETAIL = 1_000
 MAX_INSTANCE_CONTEXT = 32
+MAX_JSON_SCHEMA_BYTES = 65_536
+MAX_JQ_RULES = 50
+MAX_JQ_RULE = 2_000
 
 
 class EnvironmentType(StrEnum):
@@ -270,7 +280,7 @@ class AttestationInput(Input):
     org: Name
     flow: Name
     fingerprint: Fingerprint
-    type: Name
+    type: AttestationKind
     name: Name
     compliant: bool
     url: Url | None = None
@@ -290,7 +300,7 @@ class TrailAttestationInput(Input):
     org: Name
     flow: Name
     trail: Name
-    type: Name
+    type: AttestationKind
     name: Name
     compliant: bool
     target_artifact: Name | None = None
@@ -316,7 +326,50 @@ class TokenInput(Input):
     secret_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
+class AttestationTypeInput(Input):
+    """A custom attestation type: `json_schema` (a JSON Schema, draft 2020-12) that attestation data must satisfy,
+    and `jq_rules` (jq programs) that must each yield `true` for it to be compliant; checked here (the schema against
+    the metaschema, each rule compiled by libjq) so a broken definition is refused before anything is written."""
+
+    org: Name
+    name: Label
+    description: Text = ""
+    json_schema: dict[str, Any]
+    jq_rules: list[JqRule] = Field(default_factory=list, max_length=MAX_JQ_RULES)
+
+    @field_validator("json_schema")
+    @classmethod
+    def _valid_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        _json_object(schema, MAX_JSON_SCHEMA_BYTES)
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as error:
+            where = "/".join(str(part) for part in error.path) or "the root"
+            raise ValueError(f"is not a valid JSON Schema (draft 2020-12) at {where}: {error.message[:300]}") from None
+        return schema
+
+
+def _unicode(value: object) -> object:
+    if isinstance(value, str) and (problem := unicode_error(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _compiles(rule: str) -> str:
+    if not rule.strip() or len(rule) > MAX_JQ_RULE:
+        raise ValueError(f"must be a jq program of 1-{MAX_JQ_RULE:,} characters")
+    try:
+        jq.compile(rule)
+    except ValueError as error:
+        raise ValueError(f"does not compile: {' '.join(str(error).split())[:300]}") from None
+    return rule
+
+
+JqRule = Annotated[str, BeforeValidator(_unicode), AfterValidator(_compiles)]
+
+
 ArtifactInput.model_rebuild()
+AttestationTypeInput.model_rebuild()
 TrailInput.model_rebuild()
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

@@ -187,3 +187,17 @@ class Token(Node):
 
 def artifact_state(compliance: list[bool]) -> ArtifactState:
     return ArtifactState.COMPLIANT if all(compliance) else ArtifactState.NON_COMPLIANT
+
+
+class AttestationType(Node):
+    """A custom attestation type of an org, one version of it: `attestation_data` of a `custom:<name>` attestation
+    must satisfy `json_schema`, and is compliant when every jq rule yields `true`. Redefining it differently makes
+    the next version; attestations keep the version they were evaluated against."""
+
+    org: str
+    name: str
+    version: int
+    description: str
+    json_schema: dict[str, Any]
+    jq_rules: tuple[str, ...]
+    created_at: datetime

@@ -60,3 +60,9 @@ def artifact_prefix(flow: str, prefix: str) -> NotFound:
 
 def commit_prefix(org: str, prefix: str) -> NotFound:
     return NotFound(f"no commit starting with '{prefix}' in org '{org}'")
+
+
+def attestation_type(org: str, name: str, version: int | None = None) -> NotFound:
+    if version is not None:
+        return NotFound(f"attestation type '{name}' has no version {version} in org '{org}'")
+    return NotFound(f"attestation type '{name}' not found in org '{org}'")

@@ -20,6 +20,8 @@ Each rule is stated once, here, and quoted in error messages and in the GraphQL 
 - a *commit message*: at most 10,000 characters, kept exactly as git holds it — git stores any byte in a message
   (form feeds, escape sequences, NUL from old tools), and a trace must show the commit as it is, so only the
   valid-Unicode rule applies;
+- an *attestation kind*: a name (``generic``, ``junit``…), or ``custom:`` followed by the label of a custom
+  attestation type (``custom:coverage-metrics``);
 - a *URL*: http or https with a host, at most 2,048 characters, without whitespace or control characters;
 - every string: valid Unicode, i.e. no lone surrogate (U+D800-U+DFFF), which no database can store.
 """
@@ -51,6 +53,8 @@ LINE_RULE = (
 LABEL_RULE = f"1-200 characters of {LINE_RULE}"
 OBSERVED_NAME_RULE = f"1-512 characters of {LINE_RULE}"
 TEXT_RULE = "at most 10,000 characters; tabs and line breaks are allowed, other control characters are not"
+KIND_RULE = f"a name ({NAME_RULE}), or custom: followed by a custom attestation type's name ({LABEL_RULE})"
+CUSTOM_KIND = "custom:"
 URL_RULE = "an http or https URL with a host, at most 2,048 characters, without whitespace or control characters"
 MIN_PREFIX = 5
 
@@ -114,6 +118,17 @@ def hex_prefix(value: str, *, field: str, longest: int = 64) -> str:
 def _check_name(value: str) -> str:
     if not _NAME.fullmatch(value):
         raise ValueError(f"must be {NAME_RULE}")
+    return value
+
+
+def _check_kind(value: str) -> str:
+    if value.startswith(CUSTOM_KIND):
+        type_name = value.removeprefix(CUSTOM_KIND).strip()
+        if not 1 <= len(type_name) <= 200 or _NOT_IN_A_LINE.search(type_name):
+            raise ValueError(f"must be {KIND_RULE}")
+        return CUSTOM_KIND + type_name
+    if not _NAME.fullmatch(value):
+        raise ValueError(f"must be {KIND_RULE}")
     return value
 
 
@@ -200,6 +215,7 @@ Label = Annotated[
     StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
     _check_line(LABEL_RULE),
 ]
+AttestationKind = Annotated[str, BeforeValidator(_strip), AfterValidator(_check_kind)]
 Url = Annotated[
     str,
     BeforeValidator(_valid_unicode),

@@ -17,6 +17,7 @@ from tracegraph.errors import TracegraphError
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
+    AttestationTypeInput,
     CommitsInput,
     DeploymentInput,
     EnvironmentInput,
@@ -27,7 +28,18 @@ from tracegraph.graph.inputs import (
     TrailAttestationInput,
     TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
+from tracegraph.graph.model import (
+    Artifact,
+    Attestation,
+    AttestationType,
+    Commit,
+    Deployment,
+    Environment,
+    Flow,
+    Org,
+    Token,
+    Trail,
+)
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -212,3 +224,15 @@ class GraphStore(Protocol):
     ) -> list[EnvironmentVersions]:
         """For every environment (by name), what of `flow` — or of artifacts whose observed name contains
         `name` — runs in its latest snapshot."""
+
+    # --- custom attestation types (tracegraph/graph/type_versions.py) ---
+
+    async def create_attestation_type(self, definition: AttestationTypeInput) -> AttestationType:
+        """Version 1 of a new type; the same definition again answers the stored version unchanged; a different one
+        (description, schema or rules) is stored as the next version. The org must exist."""
+
+    async def attestation_type(self, org: str, name: str, version: int | None = None) -> AttestationType:
+        """The latest version of the type, or `version`; `NotFound` naming the type otherwise."""
+
+    async def list_attestation_types(self, org: str) -> list[AttestationType]:
+        """The latest version of each type of the org, by name."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tracegraph.attestation_types import Evaluation
 from tracegraph.errors import InvalidInput
 from tracegraph.evidence import Evidence
 from tracegraph.graph.inputs import (
@@ -236,7 +237,9 @@ def snapshot_input(org: str, environment: str, report_type: str, body: SnapshotR
     return result
 
 
-def _compliance(kind: str, body: AttestationBody) -> bool:
+def _compliance(kind: str, body: AttestationBody, custom: Evaluation | None) -> bool:
+    if custom is not None:
+        return custom.compliant
     match kind:
         case "generic":
             return True if body.is_compliant is None else body.is_compliant
@@ -247,17 +250,20 @@ def _compliance(kind: str, body: AttestationBody) -> bool:
             runs = (body.snyk_results or {}).get("results") or []
             counts = ("high_count", "medium_count", "low_count")
             return all(int(run.get(count) or 0) == 0 for run in runs for count in counts)
-    raise NotSupported(
-        f"{kind} attestations are not supported yet: custom attestation types (schema and rules) need "
-        "create_attestation_type(AttestationTypeInput) and attestation_type(org, name) in the store"
-    )
+    raise NotSupported(f"{kind[:40]} attestations are not supported")
 
 
 def _evidence(
-    trail: str, kind: str, body: AttestationBody, attachment: Upload | None, kept: Evidence | None
+    trail: str,
+    kind: str,
+    body: AttestationBody,
+    attachment: Upload | None,
+    kept: Evidence | None,
+    custom: Evaluation | None,
 ) -> dict[str, Any]:
     """The fields an attestation keeps whatever it is bound to: its compliance, URL and `data` (the trail, the slot,
-    the git commit and the attachment's name, size and SHA-256; its content is in the evidence store, `kept`)."""
+    the git commit and the attachment's name, size and SHA-256; its content is in the evidence store, `kept`). A
+    custom attestation is typed `custom:<type>` and keeps its type's version, its data and each rule's result."""
     data: dict[str, Any] = {"trail": trail}
     if body.target_artifacts:
         data["target_artifact"] = body.target_artifacts[0]
@@ -273,10 +279,12 @@ def _evidence(
         data["attachment"] = {"filename": attachment.filename, "bytes": len(attachment.content)}
         if kept is not None:
             data["attachment"]["sha256"] = kept.sha256
+    if custom is not None:
+        data.update(custom.evidence())
     return {
-        "type": kind,
+        "type": custom.kind if custom is not None else kind,
         "name": body.attestation_name,
-        "compliant": _compliance(kind, body),
+        "compliant": _compliance(kind, body, custom),
         "url": body.origin_url or None,
         "data": data,
     }
@@ -292,10 +300,12 @@ def attestation_input(
     kept: Evidence | None,
     *,
     fingerprint: str,
+    custom: Evaluation | None = None,
 ) -> AttestationInput:
     """An attestation bound to the artifact `fingerprint` (`artifact_fingerprint`, or the trail's artifact in the
     template slot `target_artifacts` names)."""
-    fields = {"org": org, "flow": flow, "fingerprint": fingerprint, **_evidence(trail, kind, body, attachment, kept)}
+    evidence = _evidence(trail, kind, body, attachment, kept, custom)
+    fields = {"org": org, "flow": flow, "fingerprint": fingerprint, **evidence}
     result: AttestationInput = parse_as(
         AttestationInput, fields, {"fingerprint": "artifact_fingerprint", "name": "attestation_name"}
     )
@@ -310,6 +320,8 @@ def trail_attestation_input(
     body: AttestationBody,
     attachment: Upload | None,
     kept: Evidence | None,
+    *,
+    custom: Evaluation | None = None,
 ) -> TrailAttestationInput:
     """An attestation of the trail: trail-level, or pending for the template slot `target_artifacts` names (the
     store binds it when an artifact is reported into that slot, from the commit of `git_commit_info` when given)."""
@@ -319,7 +331,7 @@ def trail_attestation_input(
         "trail": trail,
         "target_artifact": body.target_artifacts[0] if body.target_artifacts else None,
         "git_commit": body.git_commit_info.sha1 if body.git_commit_info is not None else None,
-        **_evidence(trail, kind, body, attachment, kept),
+        **_evidence(trail, kind, body, attachment, kept, custom),
     }
     result: TrailAttestationInput = parse_as(
         TrailAttestationInput,

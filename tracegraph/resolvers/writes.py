@@ -80,7 +80,9 @@ async def report_snapshot(ctx: Context, data: dict[str, Any]) -> ReportedSnapsho
 
 
 async def attest(ctx: Context, data: dict[str, Any]) -> Attestation:
-    return await _write(AttestationInput, data, ctx.store.attest)
+    from tracegraph.resolvers import attestation_types  # imports this module (graphql_path)
+
+    return await _write(AttestationInput, await attestation_types.evaluated(ctx, data), ctx.store.attest)
 
 
 async def begin_trail(ctx: Context, data: dict[str, Any]) -> Trail:

@@ -15,6 +15,9 @@ from tracegraph.graph.inputs import (
     MAX_COMMITS_PER_BATCH,
     MAX_INSTANCE_CONTEXT,
     MAX_INSTANCES_DETAIL,
+    MAX_JQ_RULE,
+    MAX_JQ_RULES,
+    MAX_JSON_SCHEMA_BYTES,
     MAX_PARENTS,
     MAX_RUNNING,
     MAX_USER_DATA_BYTES,
@@ -194,9 +197,18 @@ class AttestInput:
     org: str = strawberry.field(description="The org.")
     flow: str = strawberry.field(description="The artifact's flow.")
     fingerprint: str = strawberry.field(description=f"{FINGERPRINT} The artifact must be reported.")
-    type: str = strawberry.field(description=f"Its type, e.g. generic, junit, snyk. {NAME}")
+    type: str = strawberry.field(
+        description=f"Its type, e.g. generic, junit, snyk ({NAME_RULE}), or custom:NAME for a custom attestation type "
+        "of the org (see `createAttestationType`)."
+    )
     name: str = strawberry.field(description=f"Its name within the artifact, e.g. unit-tests. {NAME}")
-    compliant: bool = strawberry.field(description="Whether the evidence passed.")
+    compliant: bool | None = field(
+        "Whether the evidence passed: required, except for a custom type, whose jq rules decide (leave it out)."
+    )
+    attestation_data: JSON | None = field(
+        "A custom type's data (any JSON): it must satisfy the type's schema, and its jq rules are run on it; the "
+        "type's name and version, the data and each rule's result are kept in `data`. Only for custom types."
+    )
     url: str | None = field(f"A link to the evidence. {URL}")
     data: JSON | None = field(f"The evidence's data: a JSON object of at most {MAX_ATTESTATION_DATA_BYTES:,} bytes.")
     reported_at: datetime | None = field(f"When (default: now). {TIME}")
@@ -214,3 +226,22 @@ def to_data(value: Any) -> Any:
     if isinstance(value, list):
         return [to_data(item) for item in value]
     return value
+
+
+@strawberry.input(
+    description="Define a custom attestation type, or redefine it: a different description, schema or rules make the "
+    "next version (attestations keep the version they were evaluated against); the same definition changes nothing."
+)
+class CreateAttestationTypeInput:
+    org: str = strawberry.field(description="The org, which must exist.")
+    name: str = strawberry.field(description=f"The type's name, as attestations name it after custom:. {LABEL}")
+    description: str | None = field(TEXT)
+    json_schema: JSON = strawberry.field(
+        description=f"A JSON Schema (draft 2020-12, a JSON object of at most {MAX_JSON_SCHEMA_BYTES:,} bytes) that "
+        "attestation data must satisfy."
+    )
+    jq_rules: list[str] = strawberry.field(
+        default_factory=list,
+        description=f"jq programs (at most {MAX_JQ_RULES}, each 1-{MAX_JQ_RULE:,} characters) that must each yield "
+        "`true` for an attestation to be compliant; none: compliant whenever the schema is satisfied.",
+    )

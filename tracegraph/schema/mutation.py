@@ -9,6 +9,7 @@ from datetime import datetime
 
 import strawberry
 
+from tracegraph.resolvers import attestation_types as attestation_type_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers import writes
 from tracegraph.schema.enums import Role
@@ -16,6 +17,7 @@ from tracegraph.schema.info import Info
 from tracegraph.schema.inputs import (
     AttestInput,
     BeginTrailInput,
+    CreateAttestationTypeInput,
     CreateEnvironmentInput,
     CreateFlowInput,
     CreateOrgInput,
@@ -28,6 +30,7 @@ from tracegraph.schema.inputs import (
 from tracegraph.schema.payloads import (
     AttestPayload,
     BeginTrailPayload,
+    CreateAttestationTypePayload,
     CreateEnvironmentPayload,
     CreateFlowPayload,
     CreateOrgPayload,
@@ -39,6 +42,7 @@ from tracegraph.schema.payloads import (
 from tracegraph.schema.permissions import Administers, Writes
 from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.attestation import Attestation
+from tracegraph.schema.types.attestation_type import AttestationType
 from tracegraph.schema.types.deployment import Deployment
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
@@ -137,6 +141,17 @@ class Mutation:
     )
     async def revoke_token(self, info: Info, input: RevokeTokenInput) -> RevokeTokenPayload:
         return RevokeTokenPayload(token=Token.of(await token_resolvers.revoke(info.context, input.org, str(input.id))))
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Define a custom attestation type of the org (admin only), or redefine it as its next version. "
+        'Attest with it through `attest(input: {type: "custom:NAME", attestationData})` or `kosli attest custom`.',
+    )
+    async def create_attestation_type(
+        self, info: Info, input: CreateAttestationTypeInput
+    ) -> CreateAttestationTypePayload:
+        found = await attestation_type_resolvers.create(info.context, to_data(input))
+        return CreateAttestationTypePayload(attestation_type=AttestationType.of(found))
 
 
 @strawberry.input(description="A new API token of `org`.")

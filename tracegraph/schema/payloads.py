@@ -6,6 +6,7 @@ import strawberry
 
 from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.attestation import Attestation
+from tracegraph.schema.types.attestation_type import AttestationType
 from tracegraph.schema.types.deployment import Deployment
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
@@ -61,3 +62,8 @@ class AttestPayload:
 @strawberry.type(description="The trail as stored.")
 class BeginTrailPayload:
     trail: Trail = strawberry.field(description="The trail.")
+
+
+@strawberry.type(description="The attestation type's latest version, as stored.")
+class CreateAttestationTypePayload:
+    attestation_type: AttestationType = strawberry.field(description="The type, with its version.")

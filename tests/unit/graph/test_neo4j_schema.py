@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest_asyncio
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
+from tracegraph.graph.inputs import AttestationTypeInput
 from tracegraph.graph.neo4j import migrations, schema
 from tracegraph.graph.neo4j.store import Neo4jStore
 from tracegraph.graph.selectors import LATEST
@@ -23,7 +24,7 @@ VERSION_1_NAMES = {
     "artifact_age", "deployment_target", "commit_sha_text", "digest_fingerprint_text",
 }  # fmt: skip
 VERSION_2_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
-CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age"}
+CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age", "attestation_type_key"}
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
 
@@ -52,6 +53,7 @@ async def drop_after_version_1(driver: AsyncDriver) -> None:
     await driver.execute_query("DROP CONSTRAINT tracegraph_schema_key IF EXISTS")
     await driver.execute_query("DROP CONSTRAINT trail_key IF EXISTS")
     await driver.execute_query("DROP INDEX trail_age IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT attestation_type_key IF EXISTS")
 
 
 async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -142,4 +144,25 @@ async def test_a_version_3_graph_gets_the_start_time_of_its_runs(driver: AsyncDr
     assert item.since == datetime(2022, 9, 6, 14, 1, tzinfo=UTC)
     assert item.instances_detail == ()
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [4]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [5]
+
+
+async def test_a_version_4_graph_gets_attestation_types(driver: AsyncDriver, neo4j_uri: str) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query("DROP CONSTRAINT attestation_type_key IF EXISTS")
+    await driver.execute_query(schema.VERSION_CONSTRAINT)
+    await driver.execute_query(schema.SET_VERSION, version=4)
+    await driver.execute_query("CREATE (:Org {name: 'migrated', created_at: datetime(), public: false})")
+    store = Neo4jStore(neo4j_uri)
+    await store.start()
+    try:
+        made = await store.create_attestation_type(
+            AttestationTypeInput(org="migrated", name="coverage", json_schema={"type": "object"}, jq_rules=[".ok"])
+        )
+        listed = await store.list_attestation_types("migrated")
+    finally:
+        await store.close()
+    assert (made.version, listed) == (1, [made])
+    assert "attestation_type_key" in await names(driver)
+    records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
+    assert [record["version"] for record in records] == [5]

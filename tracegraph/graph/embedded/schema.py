@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -77,6 +77,15 @@ CREATE TABLE IF NOT EXISTS trail_attestations (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trail_attestations_by_trail ON trail_attestations (org, flow, trail, target_artifact);
+""",
+    # Version 7 keeps custom attestation types, every version of each (`json_schema` canonical JSON text,
+    # `jq_rules` a JSON array of strings); the latest is the highest version.
+    7: """
+CREATE TABLE IF NOT EXISTS attestation_types (
+    org TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL,
+    json_schema TEXT NOT NULL, jq_rules TEXT NOT NULL, created_at INTEGER NOT NULL,
+    PRIMARY KEY (org, name, version)
+) WITHOUT ROWID;
 """,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
@@ -180,6 +189,12 @@ CREATE TABLE IF NOT EXISTS trail_attestations (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trail_attestations_by_trail ON trail_attestations (org, flow, trail, target_artifact);
+-- Custom attestation types, every version of each (see tracegraph/graph/type_versions.py).
+CREATE TABLE IF NOT EXISTS attestation_types (
+    org TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL,
+    json_schema TEXT NOT NULL, jq_rules TEXT NOT NULL, created_at INTEGER NOT NULL,
+    PRIMARY KEY (org, name, version)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
     org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,

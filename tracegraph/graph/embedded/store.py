@@ -10,11 +10,12 @@ from pathlib import Path
 from tracegraph.errors import TracegraphError
 from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
-from tracegraph.graph.embedded import reads, rows, tokens, writes
+from tracegraph.graph.embedded import attestation_types, reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database, Synchronous
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
+    AttestationTypeInput,
     CommitsInput,
     DeploymentInput,
     EnvironmentInput,
@@ -25,7 +26,18 @@ from tracegraph.graph.inputs import (
     TrailAttestationInput,
     TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
+from tracegraph.graph.model import (
+    Artifact,
+    Attestation,
+    AttestationType,
+    Commit,
+    Deployment,
+    Environment,
+    Flow,
+    Org,
+    Token,
+    Trail,
+)
 from tracegraph.graph.rules import checks_unicode
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -243,3 +255,16 @@ class EmbeddedStore:
         self, org: str, *, flow: str | None = None, name: str | None = None
     ) -> list[EnvironmentVersions]:
         return await self._database.read(partial(reads.versions, org=org, flow=flow, name=name))
+
+    # --- custom attestation types ---
+
+    async def create_attestation_type(self, definition: AttestationTypeInput) -> AttestationType:
+        return await self._database.write(partial(attestation_types.create_attestation_type, definition=definition))
+
+    async def attestation_type(self, org: str, name: str, version: int | None = None) -> AttestationType:
+        return await self._database.read(
+            partial(attestation_types.attestation_type, org=org, name=name, version=version)
+        )
+
+    async def list_attestation_types(self, org: str) -> list[AttestationType]:
+        return await self._database.read(partial(attestation_types.list_attestation_types, org=org))

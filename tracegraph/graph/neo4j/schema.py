@@ -101,6 +101,14 @@ SET r.started_at = s.reported_at
 """,
         ),
     ),
+    # 5: custom attestation types, one node per version (neo4j/attestation_types.py).
+    Step(
+        5,
+        (
+            "CREATE CONSTRAINT attestation_type_key IF NOT EXISTS FOR (n:AttestationType) "
+            "REQUIRE (n.org, n.name, n.version) IS UNIQUE",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

@@ -30,6 +30,7 @@ from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
+    AttestationTypeInput,
     CommitsInput,
     DeploymentInput,
     EnvironmentInput,
@@ -40,8 +41,19 @@ from tracegraph.graph.inputs import (
     TrailAttestationInput,
     TrailInput,
 )
-from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Token, Trail
-from tracegraph.graph.neo4j import migrations, reads, tokens, writes
+from tracegraph.graph.model import (
+    Artifact,
+    Attestation,
+    AttestationType,
+    Commit,
+    Deployment,
+    Environment,
+    Flow,
+    Org,
+    Token,
+    Trail,
+)
+from tracegraph.graph.neo4j import attestation_types, migrations, reads, tokens, writes
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -351,3 +363,16 @@ class Neo4jStore:
 
     async def revoke_token(self, org: str, token_id: str) -> Token:
         return await self._write(partial(tokens.revoke_token, org=org, token_id=token_id, now=utc_now()))
+
+    # --- custom attestation types ---
+
+    async def create_attestation_type(self, definition: AttestationTypeInput) -> AttestationType:
+        return await self._write(
+            partial(attestation_types.create_attestation_type, definition=definition, now=utc_now())
+        )
+
+    async def attestation_type(self, org: str, name: str, version: int | None = None) -> AttestationType:
+        return await self._read(partial(attestation_types.attestation_type, org=org, name=name, version=version))
+
+    async def list_attestation_types(self, org: str) -> list[AttestationType]:
+        return await self._read(partial(attestation_types.list_attestation_types, org=org))

@@ -5,8 +5,10 @@ An attestation naming `artifact_fingerprint` is one `attest` call; one naming `-
 `trail`, then one `attest`), or kept pending on the trail with `attest_trail` while the slot has no artifact (the
 store binds it when one is reported there); one with neither is a trail-level attestation (`attest_trail`). junit is
 compliant when no suite has failures or errors, snyk when no result has a vulnerability. An attachment is kept
-content-addressed under the data directory (tracegraph/evidence.py), its digest in the attestation's `data`. Custom
-types need store operations that do not exist yet: those answer 501 (the CLI does not retry it) naming them."""
+content-addressed under the data directory (tracegraph/evidence.py), its digest in the attestation's `data`. A custom
+attestation names a type defined beforehand (`tracegraph attestation-type create`): its `attestation_data` must satisfy
+the type's schema (else 400 naming the JSON paths) and is compliant when every jq rule yields true
+(tracegraph/attestation_types.py); an unknown type is 404."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tracegraph.attestation_types import custom_attestation
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.inputs import parse
 from tracegraph.graph.model import Role
@@ -63,15 +66,23 @@ async def attest(request: Request) -> Response:
         raise NotSupported(f"{kind[:40]} attestations are not supported; supported: {', '.join(KINDS)}")
     body = await form(request)
     parsed = parse(AttestationBody, body.data)
+    custom = None
+    if kind == "custom":
+        custom = await custom_attestation(
+            store, org, parsed.type_name, parsed.attestation_data, fields=("type_name", "attestation_data")
+        )
     fingerprint = await bound_fingerprint(store, org, flow, trail, parsed)
     upload = body.files.get("attachment_file")
     kept = None
     if upload is not None:
         kept = await asyncio.to_thread(services(request).evidence.put, upload.content, field="attachment_file")
     if fingerprint is None:
-        stored = await store.attest_trail(trail_attestation_input(org, flow, trail, kind, parsed, upload, kept))
+        pending = trail_attestation_input(org, flow, trail, kind, parsed, upload, kept, custom=custom)
+        stored = await store.attest_trail(pending)
     else:
-        attestation = attestation_input(org, flow, trail, kind, parsed, upload, kept, fingerprint=fingerprint)
+        attestation = attestation_input(
+            org, flow, trail, kind, parsed, upload, kept, fingerprint=fingerprint, custom=custom
+        )
         stored = await store.attest(attestation)
     return CompactJSON({"id": stored.id}, status_code=201)
 

@@ -22,7 +22,7 @@ class Attestation:
     def attestation_id(self) -> str:
         return self.attestation.id
 
-    @strawberry.field(description="Its type, e.g. generic, junit, snyk, pull-request.")
+    @strawberry.field(description="Its type, e.g. generic, junit, snyk, pull-request, or custom:NAME (a custom type).")
     def type(self) -> str:
         return self.attestation.type
 

@@ -9,12 +9,14 @@ import strawberry
 
 from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
+from tracegraph.resolvers import attestation_types as attestation_type_resolvers
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.artifact import Artifact
+    from tracegraph.schema.types.attestation_type import AttestationType
 
 
 @strawberry.type(description="An organisation: owns every flow, environment, artifact and commit reported to it.")
@@ -43,3 +45,22 @@ class Org(Node):
 
         page = await artifact_resolvers.of_repository(info.context, self.name, url, first=first, after=after)
         return connection(page, Artifact.of_model)
+
+    @strawberry.field(description="The org's custom attestation types, each at its latest version, by name.")
+    async def attestation_types(
+        self, info: Info
+    ) -> list[Annotated[AttestationType, strawberry.lazy("tracegraph.schema.types.attestation_type")]]:
+        from tracegraph.schema.types.attestation_type import AttestationType
+
+        return [AttestationType.of(found) for found in await attestation_type_resolvers.of_org(info.context, self.name)]
+
+    @strawberry.field(
+        description="A custom attestation type by name: its latest version, or `version`; NOT_FOUND naming it when "
+        "the org has no such type (or version)."
+    )
+    async def attestation_type(
+        self, info: Info, name: str, version: int | None = None
+    ) -> Annotated[AttestationType, strawberry.lazy("tracegraph.schema.types.attestation_type")]:
+        from tracegraph.schema.types.attestation_type import AttestationType
+
+        return AttestationType.of(await attestation_type_resolvers.one(info.context, self.name, name, version))
