@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5
+from tests.unit.graph.embedded_schema_history import VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded import database
 from tracegraph.graph.embedded.database import from_micros
@@ -157,7 +157,27 @@ INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 1
     assert [item.id for item in detail.attestations] == ["x1"]
     assert [item.name for item in detail.trail_attestations] == ["review"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_6_file_gets_the_deployments_by_environment_index_and_keeps_its_deployments(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    rows = """
+INSERT INTO orgs VALUES ('acme', 0, '', 0, 1);
+INSERT INTO deployments VALUES ('acme', 'web', 1, 'f1', 'prod', 5, NULL, '');
+"""
+    old_file(path, VERSION_6, 6, rows)
+    store = EmbeddedStore(path)
+    await store.start()
+    await store.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        # INDEXED BY fails when the index is missing.
+        query = "SELECT number FROM deployments INDEXED BY deployments_by_environment WHERE org = 'acme'"
+        assert connection.execute(query + " AND environment = 'prod'").fetchall() == [(1,)]
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 
