@@ -95,6 +95,14 @@ class Settings(BaseSettings):
         "from their text and token count; 0 keeps none.",
     )
     query_cache_entries: int = Field(default=256, ge=1, description="Most documents kept (LRU) across requests.")
+    deployment_start_window_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        le=30 * 24 * 3600,
+        description="How long after a deployment its artifact may take to start running in the environment before "
+        "findings call it 'deployed but never started' (and how late a deployment may be reported after a start "
+        "and still count for it).",
+    )
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:

@@ -189,7 +189,27 @@ INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 0
     assert listed == [made]
     assert [item.id for item in artifact.attestations] == ["x1"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_6_file_gets_the_deployments_by_environment_index_and_keeps_its_deployments(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    rows = """
+INSERT INTO orgs VALUES ('acme', 0, '', 0, 1);
+INSERT INTO deployments VALUES ('acme', 'web', 1, 'f1', 'prod', 5, NULL, '');
+"""
+    old_file(path, VERSION_6, 6, rows)
+    store = EmbeddedStore(path)
+    await store.start()
+    await store.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        # INDEXED BY fails when the index is missing.
+        query = "SELECT number FROM deployments INDEXED BY deployments_by_environment WHERE org = 'acme'"
+        assert connection.execute(query + " AND environment = 'prod'").fetchall() == [(1,)]
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

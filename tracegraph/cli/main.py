@@ -8,6 +8,7 @@ import typer
 
 from tracegraph.cli import admin
 from tracegraph.cli.commands import attestation_type, diff, get, listing, log, report
+from tracegraph.cli.commands.findings import findings_command
 from tracegraph.cli.commands.fingerprint import fingerprint_command
 from tracegraph.cli.commands.search import search_command
 from tracegraph.cli.config import load_config
@@ -60,6 +61,7 @@ app.add_typer(admin.app, name="admin")
 app.add_typer(attestation_type.app, name="attestation-type")
 app.command("search")(search_command)
 app.command("fingerprint")(fingerprint_command)
+app.command("findings")(findings_command)
 
 if __name__ == "__main__":
     app()

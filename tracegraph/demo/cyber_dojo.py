@@ -5,6 +5,10 @@ Every value the tutorial prints is reproduced exactly: creator:b7a5908 starts in
 generated but deterministic history: ten services, their git histories (with commits that were never built),
 97 earlier releases (ten of them tried in aws-beta only), and after the incident the fix, a rogue process with no
 provenance in aws-beta, and a deployment that never started — material for the investigations users ask for.
+Every kind of finding occurs (tracegraph/graph/findings.py): besides the rogue process and the deployment that never
+started, one beta-only release is rolled back in aws-beta, another starts there without a deployment reported, and a
+differ build running in both environments failed its container scan. None of it touches what the tutorial prints:
+same snapshot numbers, same creator deployments, same latest running sets.
 """
 
 from __future__ import annotations
@@ -208,6 +212,15 @@ class _Loader:
             SnapshotInput(org=DEMO_ORG, environment=environment, artifacts=running, reported_at=at)
         )
 
+    async def roll_back(self, release: Release, environment: str, started: datetime, stopped: datetime) -> None:
+        """Two snapshots, as many as a blue-green: the new version replaces the old one, then the old one comes back
+        as the new one stops — a roll-back."""
+        previous = self.running[environment][release.service]
+        self.running[environment][release.service] = (release.fingerprint, f"{ECR}/{release.tag}")
+        await self.snapshot(environment, started)
+        self.running[environment][release.service] = previous
+        await self.snapshot(environment, stopped)
+
     async def blue_green(self, release: Release, environment: str, started: datetime, stopped: datetime) -> None:
         """Two snapshots: the new version starts next to the old one, then the old one stops."""
         observed = f"{ECR}/{release.tag}"
@@ -216,6 +229,17 @@ class _Loader:
         del self.running[environment][release.service + "+new"]
         self.running[environment][release.service] = (release.fingerprint, observed)
         await self.snapshot(environment, stopped)
+
+
+def _beta_findings(order: list[tuple[str, bool]]) -> tuple[int, int]:
+    """Positions of two beta-only releases of services released again later (so the latest running sets stay as
+    they are): the one rolled back, and the one that starts without a deployment."""
+    later = [
+        position
+        for position, (service, promoted) in enumerate(order)
+        if not promoted and service != "creator" and any(other == service for other, _ in order[position + 1 :])
+    ]
+    return later[0], later[1]
 
 
 async def _topology(store: GraphStore) -> None:
@@ -253,13 +277,15 @@ async def load_demo(store: GraphStore) -> bool:
         release = plan.release(service, HISTORY_START - timedelta(days=1), promoted=True)
         build += 1
         await loader.artifact(release, build=build)
-        for environment, offset in ((BETA, 1), (PROD, 2)):
-            await loader.deploy(release, environment, HISTORY_START - timedelta(hours=offset))
+        # Deployed minutes before the first snapshots (aws-prod's comes a minute after aws-beta's): they started.
+        for environment, offset in ((BETA, 5), (PROD, 3)):
+            await loader.deploy(release, environment, HISTORY_START - timedelta(minutes=offset))
             loader.running[environment][service] = (release.fingerprint, f"{ECR}/{release.tag}")
     await loader.snapshot(BETA, HISTORY_START)
     await loader.snapshot(PROD, HISTORY_START + timedelta(minutes=1))
 
     order = _release_order(plan.random)
+    rolled_back, undeployed = _beta_findings(order)
     span = (INCIDENT_DAY + timedelta(hours=10)) - HISTORY_START
     for position, (service, promoted) in enumerate(order):
         at = HISTORY_START + span * (position + 1) / (len(order) + 1)
@@ -274,8 +300,10 @@ async def load_demo(store: GraphStore) -> bool:
         )
         build += plan.random.randint(3, 400)
         await loader.artifact(release, build=build)
-        await loader.deploy(release, BETA, at + timedelta(minutes=1))
-        await loader.blue_green(release, BETA, at + timedelta(minutes=2), at + timedelta(minutes=2, seconds=30))
+        if position != undeployed:  # that one starts in aws-beta with no deployment reported
+            await loader.deploy(release, BETA, at + timedelta(minutes=1))
+        in_beta = loader.roll_back if position == rolled_back else loader.blue_green
+        await in_beta(release, BETA, at + timedelta(minutes=2), at + timedelta(minutes=2, seconds=30))
         if promoted:
             await loader.deploy(release, PROD, at + timedelta(minutes=3))
             await loader.blue_green(release, PROD, at + timedelta(minutes=4), at + timedelta(minutes=5))
@@ -319,6 +347,21 @@ async def load_demo(store: GraphStore) -> bool:
     await loader.artifact(stuck, build=3001500007)
     await _attest(store, stuck, fix_at + timedelta(hours=3, seconds=40))
     await loader.deploy(stuck, PROD, fix_at + timedelta(hours=3, minutes=2))
+    # The differ build running in both environments fails a container scan: non-compliant where it runs.
+    differ, _ = loader.running[PROD]["differ"]
+    await store.attest(
+        AttestationInput(
+            org=DEMO_ORG,
+            flow="differ",
+            fingerprint=differ,
+            type="snyk",
+            name="container-scan",
+            compliant=False,
+            url=f"{repo_url('differ')}/actions",
+            data={"critical": 1},
+            reported_at=fix_at + timedelta(hours=4),
+        )
+    )
     return True
 
 

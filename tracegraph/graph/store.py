@@ -11,9 +11,11 @@ environment, artifact, snapshot or commit missing), `Unavailable` (database unre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from tracegraph.errors import TracegraphError
+from tracegraph.graph.findings import ALL_KINDS, DEFAULT_START_WINDOW, EventFlags, FindingKind, Findings
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -236,3 +238,25 @@ class GraphStore(Protocol):
 
     async def list_attestation_types(self, org: str) -> list[AttestationType]:
         """The latest version of each type of the org, by name."""
+
+    # --- findings (tracegraph/graph/findings.py) ---
+
+    async def findings(
+        self,
+        org: str,
+        environment: str,
+        selector: SnapshotSelector,
+        *,
+        kinds: frozenset[FindingKind] = ALL_KINDS,
+        window: timedelta = DEFAULT_START_WINDOW,
+        now: datetime | None = None,
+    ) -> Findings:
+        """The findings of `kinds` at the snapshot `selector` names, as of the next snapshot's time (`now`, default
+        the clock, for the latest); an environment never reported answers for `LATEST` with no snapshot. `window`
+        is how long a deployment may take to start (0 to 30 days, else `InvalidInput('window')`)."""
+
+    async def event_findings(
+        self, org: str, environment: str, indexes: Sequence[int], *, window: timedelta = DEFAULT_START_WINDOW
+    ) -> EventFlags:
+        """For each snapshot of `indexes` (at most 1,000, else `InvalidInput('indexes')`), the findings its STARTED
+        events raised, by fingerprint (events without findings left out)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from tracegraph.auth.access import ANONYMOUS, Access, Principal
 from tracegraph.graph.store import GraphStore
@@ -22,4 +23,8 @@ class Context:
     def __post_init__(self) -> None:
         self.access = Access(self.store, self.principal)
         # New loaders per request: their caches must never outlive one request (no stale reads, no shared memory).
-        self.loaders = Loaders(self.store, max_item_lookups=self.settings.max_item_lookups)
+        self.loaders = Loaders(
+            self.store,
+            max_item_lookups=self.settings.max_item_lookups,
+            start_window=timedelta(seconds=self.settings.deployment_start_window_seconds),
+        )

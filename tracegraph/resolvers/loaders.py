@@ -7,16 +7,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import timedelta
+from functools import partial
 
 from strawberry.dataloader import DataLoader
 
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph import not_found
+from tracegraph.graph.findings import DEFAULT_START_WINDOW, FindingKind
 from tracegraph.graph.model import Commit, Environment, Flow
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
 from tracegraph.graph.views import ArtifactDetail, CommitPlacements, SnapshotDetail
 from tracegraph.graph.windows import SnapshotParts
+from tracegraph.resolvers.findings import EventKey, load_event_findings
 
 SnapshotKey = tuple[str, str, SnapshotSelector, SnapshotParts]  # (org, environment, selector, parts)
 NameKey = tuple[str, str]  # (org, name)
@@ -31,7 +35,9 @@ class LimitExceeded(InvalidInput):
 
 
 class Loaders:
-    def __init__(self, store: GraphStore, *, max_item_lookups: int) -> None:
+    def __init__(
+        self, store: GraphStore, *, max_item_lookups: int, start_window: timedelta = DEFAULT_START_WINDOW
+    ) -> None:
         self._store = store
         self._lookups_left = max_item_lookups
         self._max_item_lookups = max_item_lookups
@@ -42,6 +48,9 @@ class Loaders:
         self.placements: DataLoader[PlacementKey, CommitPlacements] = DataLoader(self._load_placements)
         self.artifact: DataLoader[ArtifactKey, ArtifactDetail] = DataLoader(self._load_artifacts)
         self.commit_artifacts: DataLoader[NameKey, list[ArtifactDetail]] = DataLoader(self._load_commit_artifacts)
+        self.event_findings: DataLoader[EventKey, tuple[FindingKind, ...]] = DataLoader(
+            partial(load_event_findings, store, start_window)
+        )
 
     def remember_snapshot(self, detail: SnapshotDetail) -> None:
         """Prime the caches with what one snapshot answer already holds: the environment and the snapshot by

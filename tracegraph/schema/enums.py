@@ -6,6 +6,8 @@ from typing import TypeAlias
 
 import strawberry
 
+from tracegraph.graph.findings import FindingKind as DomainFindingKind
+from tracegraph.graph.findings import RollBackBasis as DomainRollBackBasis
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.model import ArtifactState as DomainArtifactState
 from tracegraph.graph.model import Role as DomainRole
@@ -18,6 +20,21 @@ strawberry.enum(
     description="Where an environment runs its artifacts: a Kubernetes cluster, an ECS cluster, Docker hosts, plain "
     "servers, Lambda functions, S3 buckets, Azure apps, Google Cloud Run services, or a logical grouping of other "
     "environments.",
+)
+strawberry.enum(
+    DomainFindingKind,
+    name="FindingKind",
+    description="What a finding says is wrong: WITHOUT_PROVENANCE (running, no build reported it), "
+    "DEPLOYED_NOT_STARTED (deployed, not running within the start window), STARTED_WITHOUT_DEPLOYMENT (a built "
+    "artifact started with no deployment reported), NON_COMPLIANT (running with a failed attestation), ROLL_BACK "
+    "(started as a newer build of its flow stopped).",
+)
+strawberry.enum(
+    DomainRollBackBasis,
+    name="RollBackBasis",
+    description="What decided that the stopped build was newer: ANCESTRY (the started build's commit is an ancestor "
+    "of the stopped one's) or BUILD_TIME (ancestry unknown — history with holes, commits never reported, unrelated "
+    "branches, the same commit — so the build times decided).",
 )
 strawberry.enum(
     DomainEventType,
@@ -48,3 +65,5 @@ Role: TypeAlias = DomainRole
 EventType: TypeAlias = DomainEventType
 ArtifactState: TypeAlias = DomainArtifactState
 HistoryKind: TypeAlias = DomainHistoryKind
+FindingKind: TypeAlias = DomainFindingKind
+RollBackBasis: TypeAlias = DomainRollBackBasis

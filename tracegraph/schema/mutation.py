@@ -120,7 +120,7 @@ class Mutation:
         return ReportSnapshotPayload(
             snapshot=Snapshot.of_model(reported.snapshot, reported.events if reported.changed else None),
             changed=reported.changed,
-            events=[Event.of(event, org, environment) for event in reported.events],
+            events=[Event.of(event, org, environment, reported.snapshot.index) for event in reported.events],
         )
 
     @strawberry.mutation(permission_classes=[Writes], description="Attach evidence to a reported artifact.")

@@ -472,7 +472,7 @@ FROM artifacts a;
 """
 
 
-# Version 6 (fa63537): trail_attestations added; no attestation_types.
+# Version 6 (fa63537): trail_attestations added; before attestation_types (7) and deployments_by_environment (8).
 VERSION_6 = """
 CREATE TABLE IF NOT EXISTS orgs (
     name TEXT PRIMARY KEY, public INTEGER NOT NULL, description TEXT NOT NULL, created_at INTEGER NOT NULL,

@@ -24,7 +24,7 @@ VERSION_1_NAMES = {
     "artifact_age", "deployment_target", "commit_sha_text", "digest_fingerprint_text",
 }  # fmt: skip
 VERSION_2_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
-CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age", "attestation_type_key"}
+CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age", "attestation_type_key", "deployment_environment"}
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
 
@@ -54,6 +54,7 @@ async def drop_after_version_1(driver: AsyncDriver) -> None:
     await driver.execute_query("DROP CONSTRAINT trail_key IF EXISTS")
     await driver.execute_query("DROP INDEX trail_age IF EXISTS")
     await driver.execute_query("DROP CONSTRAINT attestation_type_key IF EXISTS")
+    await driver.execute_query("DROP INDEX deployment_environment IF EXISTS")
 
 
 async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -144,7 +145,7 @@ async def test_a_version_3_graph_gets_the_start_time_of_its_runs(driver: AsyncDr
     assert item.since == datetime(2022, 9, 6, 14, 1, tzinfo=UTC)
     assert item.instances_detail == ()
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [5]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [6]
 
 
 async def test_a_version_4_graph_gets_attestation_types(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -165,4 +166,21 @@ async def test_a_version_4_graph_gets_attestation_types(driver: AsyncDriver, neo
     assert (made.version, listed) == (1, [made])
     assert "attestation_type_key" in await names(driver)
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [5]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [6]
+
+
+async def test_a_version_4_graph_gets_the_deployments_by_environment_index(driver: AsyncDriver, neo4j_uri: str) -> None:
+    await driver.execute_query("MATCH (n) DETACH DELETE n")
+    await driver.execute_query("DROP INDEX deployment_environment IF EXISTS")
+    for step in schema.STEPS[:4]:  # version 4: steps 1 to 4, the version node at 4
+        for statement in step.schema:
+            await driver.execute_query(statement)
+    await driver.execute_query(schema.VERSION_CONSTRAINT)
+    await driver.execute_query(schema.SET_VERSION, version=4)
+    assert "deployment_environment" not in await names(driver)
+    store = Neo4jStore(neo4j_uri)
+    await store.start()
+    await store.close()
+    assert "deployment_environment" in await names(driver)
+    records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [6]

@@ -28,7 +28,7 @@ query Log($org: String!, $env: String!, $interval: String, $first: Int, $oldestF
         events(first: 100) {
           totalCount
           nodes {
-            type description fingerprint name
+            type description fingerprint name findings
             artifacts { name flow { name } gitCommit }
             deployments { number }
           }
@@ -69,6 +69,8 @@ def log_rows(snapshots: list[dict[str, Any]]) -> list[list[str]]:
                 ["", f"Description: {event['description']}", "", ""],
                 ["", reported, "", ""],
             ]
+            if event.get("findings"):  # only when something is wrong: the tutorial's lines stay as Kosli prints them
+                rows.append(["", f"Findings: {', '.join(event['findings'])}", "", ""])
             number = ""
             rows.append(["", "", "", ""])
         if (hidden := snapshot["events"]["totalCount"] - len(events)) > 0:

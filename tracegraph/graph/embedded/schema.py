@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -86,6 +86,10 @@ CREATE TABLE IF NOT EXISTS attestation_types (
     json_schema TEXT NOT NULL, jq_rules TEXT NOT NULL, created_at INTEGER NOT NULL,
     PRIMARY KEY (org, name, version)
 ) WITHOUT ROWID;
+""",
+    # Version 8 indexes deployments by environment and time: findings read the deployments to one environment.
+    8: """
+CREATE INDEX IF NOT EXISTS deployments_by_environment ON deployments (org, environment, reported_at);
 """,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
@@ -172,6 +176,8 @@ CREATE TABLE IF NOT EXISTS deployments (
     PRIMARY KEY (org, flow, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deployments_by_fingerprint ON deployments (org, fingerprint, environment);
+-- Deployments to one environment up to a time: "deployed but never started" (tracegraph/graph/findings.py).
+CREATE INDEX IF NOT EXISTS deployments_by_environment ON deployments (org, environment, reported_at);
 CREATE TABLE IF NOT EXISTS attestations (
     org TEXT NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, fingerprint TEXT NOT NULL, type TEXT NOT NULL,
     name TEXT NOT NULL, compliant INTEGER NOT NULL, reported_at INTEGER NOT NULL, url TEXT, data TEXT NOT NULL,

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 from tracegraph.errors import TracegraphError
 from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
-from tracegraph.graph.embedded import attestation_types, reads, rows, tokens, writes
+from tracegraph.graph.embedded import attestation_types, findings, reads, rows, tokens, writes
 from tracegraph.graph.embedded.database import Database, Synchronous
+from tracegraph.graph.findings import (
+    ALL_KINDS,
+    DEFAULT_START_WINDOW,
+    EventFlags,
+    FindingKind,
+    Findings,
+    check_indexes,
+    check_window,
+)
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -38,7 +48,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
-from tracegraph.graph.rules import checks_unicode
+from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -268,3 +278,43 @@ class EmbeddedStore:
 
     async def list_attestation_types(self, org: str) -> list[AttestationType]:
         return await self._database.read(partial(attestation_types.list_attestation_types, org=org))
+
+    # --- findings ---
+
+    async def findings(
+        self,
+        org: str,
+        environment: str,
+        selector: SnapshotSelector,
+        *,
+        kinds: frozenset[FindingKind] = ALL_KINDS,
+        window: timedelta = DEFAULT_START_WINDOW,
+        now: datetime | None = None,
+    ) -> Findings:
+        return await self._database.read(
+            partial(
+                findings.snapshot_findings,
+                org=org,
+                environment_name=environment,
+                selector=selector,
+                kinds=frozenset(kinds),
+                window=check_window(window),
+                now=now or utc_now(),
+                index=self._ancestry,
+            )
+        )
+
+    async def event_findings(
+        self, org: str, environment: str, indexes: Sequence[int], *, window: timedelta = DEFAULT_START_WINDOW
+    ) -> EventFlags:
+        wanted, window = check_indexes(indexes), check_window(window)
+        return await self._database.read(
+            partial(
+                findings.event_findings,
+                org=org,
+                environment_name=environment,
+                indexes=wanted,
+                window=window,
+                index=self._ancestry,
+            )
+        )

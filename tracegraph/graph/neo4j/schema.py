@@ -109,6 +109,14 @@ SET r.started_at = s.reported_at
             "REQUIRE (n.org, n.name, n.version) IS UNIQUE",
         ),
     ),
+    # 6: deployments to one environment by time, for findings ("deployed but never started").
+    Step(
+        6,
+        (
+            "CREATE INDEX deployment_environment IF NOT EXISTS FOR (n:Deployment) ON "
+            "(n.org, n.environment, n.reported_at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

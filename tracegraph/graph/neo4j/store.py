@@ -12,6 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -27,6 +28,15 @@ from neo4j.exceptions import (
 from tracegraph.errors import Conflict, TracegraphError, Unavailable
 from tracegraph.graph import instances
 from tracegraph.graph.ancestry import AncestryIndex
+from tracegraph.graph.findings import (
+    ALL_KINDS,
+    DEFAULT_START_WINDOW,
+    EventFlags,
+    FindingKind,
+    Findings,
+    check_indexes,
+    check_window,
+)
 from tracegraph.graph.inputs import (
     ArtifactInput,
     AttestationInput,
@@ -53,7 +63,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
-from tracegraph.graph.neo4j import attestation_types, migrations, reads, tokens, writes
+from tracegraph.graph.neo4j import attestation_types, findings, migrations, reads, tokens, writes
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -345,6 +355,46 @@ class Neo4jStore:
         self, org: str, *, flow: str | None = None, name: str | None = None
     ) -> list[EnvironmentVersions]:
         return await self._read(partial(reads.versions, org=org, flow=flow, name=name))
+
+    # --- findings ---
+
+    async def findings(
+        self,
+        org: str,
+        environment: str,
+        selector: SnapshotSelector,
+        *,
+        kinds: frozenset[FindingKind] = ALL_KINDS,
+        window: timedelta = DEFAULT_START_WINDOW,
+        now: datetime | None = None,
+    ) -> Findings:
+        return await self._read(
+            partial(
+                findings.snapshot_findings,
+                org=org,
+                environment_name=environment,
+                selector=selector,
+                kinds=frozenset(kinds),
+                window=check_window(window),
+                now=now or utc_now(),
+                index=self._ancestry,
+            )
+        )
+
+    async def event_findings(
+        self, org: str, environment: str, indexes: Sequence[int], *, window: timedelta = DEFAULT_START_WINDOW
+    ) -> EventFlags:
+        wanted, window = check_indexes(indexes), check_window(window)
+        return await self._read(
+            partial(
+                findings.event_findings,
+                org=org,
+                environment_name=environment,
+                indexes=wanted,
+                window=window,
+                index=self._ancestry,
+            )
+        )
 
     # --- API tokens (as the embedded store keeps them) -------------------------------------------------------------
 

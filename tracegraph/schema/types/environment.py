@@ -10,19 +10,22 @@ import strawberry
 from tracegraph.graph import model
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.instances import MAX_SUMMARIES
-from tracegraph.graph.selectors import SNAPSHOT_EXPR_RULE
+from tracegraph.graph.selectors import LATEST, SNAPSHOT_EXPR_RULE
+from tracegraph.resolvers import findings as finding_resolvers
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.snapshot_parts import log_details, snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
-from tracegraph.schema.enums import EnvironmentType
+from tracegraph.schema.enums import EnvironmentType, FindingKind
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 from tracegraph.schema.types.snapshot_summary import SnapshotSummary
 
 if TYPE_CHECKING:
+    from tracegraph.schema.types.findings import Findings
     from tracegraph.schema.types.snapshot import Snapshot
 
 SnapshotRef = Annotated["Snapshot", strawberry.lazy("tracegraph.schema.types.snapshot")]
+FindingsRef = Annotated["Findings", strawberry.lazy("tracegraph.schema.types.findings")]
 
 
 @strawberry.type(
@@ -137,3 +140,15 @@ class Environment(Node):
             deployments=deployments,
         )
         return connection(page, Snapshot.of_events)
+
+    @strawberry.field(
+        description="What is wrong in the environment now: its latest snapshot's findings judged as of now (see "
+        "`Findings`); for an environment never reported, only deployments that never started. `kinds` limits what "
+        "is read (default: every kind selected). One read whatever its size."
+    )
+    async def findings(self, info: Info, kinds: list[FindingKind] | None = None) -> FindingsRef:
+        from tracegraph.schema.types.findings import Findings
+
+        wanted = finding_resolvers.selected_kinds(info.selected_fields[0], kinds)
+        info.context.loaders.spend("findings")  # one read per environment: under `environments`, per item
+        return Findings.of(await finding_resolvers.findings(info.context, self.org, self.name, LATEST, wanted))

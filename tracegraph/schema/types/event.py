@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from tracegraph.graph import views
-from tracegraph.schema.enums import EventType
+from tracegraph.schema.enums import EventType, FindingKind
+from tracegraph.schema.info import Info
 from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.deployment import Deployment
 
@@ -16,6 +17,7 @@ class Event:
     org: strawberry.Private[str]
     environment: strawberry.Private[str]
     event: strawberry.Private[views.Event]
+    index: strawberry.Private[int]
     type: EventType = strawberry.field(description="STARTED, STOPPED or SCALED.")
     description: str = strawberry.field(
         description="Kosli's wording, e.g. '1 instance started running (from 0 to 1).', '1 instance stopped running "
@@ -27,11 +29,12 @@ class Event:
     to_instances: int = strawberry.field(description="Instances at this snapshot (0 when it stopped).")
 
     @classmethod
-    def of(cls, event: views.Event, org: str, environment: str) -> Event:
+    def of(cls, event: views.Event, org: str, environment: str, index: int) -> Event:
         return cls(
             org=org,
             environment=environment,
             event=event,
+            index=index,
             type=EventType(event.type.value),
             description=event.description,
             fingerprint=event.fingerprint,
@@ -50,3 +53,15 @@ class Event:
     @strawberry.field(description="Deployments of this fingerprint to this environment, ordered by flow, then number.")
     def deployments(self) -> list[Deployment]:
         return [Deployment.of(deployment) for deployment in self.event.deployments]
+
+    @strawberry.field(
+        description="The findings this event raised when it happened, in enum order: a STARTED event may be "
+        "WITHOUT_PROVENANCE, STARTED_WITHOUT_DEPLOYMENT, NON_COMPLIANT (its artifact's state now) or ROLL_BACK; other "
+        "events raise none (a deployment that never started is an absence: see `Findings.deployedNotStarted`). One "
+        "read for every event of the query's snapshots in one environment."
+    )
+    async def findings(self, info: Info) -> list[FindingKind]:
+        if self.event.type is not views.EventType.STARTED:
+            return []
+        key = (self.org, self.environment, self.index, self.event.fingerprint)
+        return list(await info.context.loaders.event_findings.load(key))

@@ -8,7 +8,9 @@ from typing import TypeVar
 import strawberry
 
 from tracegraph.graph import model, views
+from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.windows import SnapshotParts
+from tracegraph.resolvers import findings as finding_resolvers
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.paging import Page, PageArgs, encode_cursor, page_args
 from tracegraph.resolvers.snapshot_parts import (
@@ -20,10 +22,12 @@ from tracegraph.resolvers.snapshot_parts import (
     window_of,
 )
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
+from tracegraph.schema.enums import FindingKind
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
+from tracegraph.schema.types.findings import Findings
 from tracegraph.schema.types.running import RunningArtifact
 
 ItemT = TypeVar("ItemT", views.Event, views.RunningArtifact)
@@ -124,7 +128,7 @@ class Snapshot(Node):
             detail = await self._detail(info, needs)
             items, total = list(detail.events), detail.events_total
         page = _page(EVENT_CURSOR, items, args, total)
-        return connection(page, lambda event: Event.of(event, self.org, self.environment_name))
+        return connection(page, lambda event: Event.of(event, self.org, self.environment_name, self.index))
 
     @strawberry.field(
         description="The running set: every fingerprint running in this snapshot with its instances and "
@@ -159,6 +163,18 @@ class Snapshot(Node):
         compliant = (await self._detail(info, needs)).compliant
         assert compliant is not None  # read with compliance
         return compliant
+
+    @strawberry.field(
+        description="What is wrong in this snapshot (see `Findings`), judged as of the next snapshot's time, or now "
+        "for the latest; `kinds` limits what is read (default: every kind selected). One read whatever its size."
+    )
+    async def findings(self, info: Info, kinds: list[FindingKind] | None = None) -> Findings:
+        wanted = finding_resolvers.selected_kinds(info.selected_fields[0], kinds)
+        info.context.loaders.spend("findings")  # one read per snapshot: under a log page, per item
+        selector = SnapshotSelector(kind=SelectorKind.INDEX, value=self.index)
+        return Findings.of(
+            await finding_resolvers.findings(info.context, self.org, self.environment_name, selector, wanted)
+        )
 
 
 def _key(item: views.Event | views.RunningArtifact) -> tuple[str, str]:

@@ -1,0 +1,58 @@
+"""`tracegraph findings` and the findings marked in `tracegraph log` against a real `tracegraph serve --demo`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.server import RunningServer, start_server
+from tracegraph.demo.cyber_dojo import MINER_FINGERPRINT
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    running = start_server(tmp_path_factory.mktemp("findings"))
+    yield running
+    running.stop()
+
+
+def test_findings_now_one_table_per_kind(server: RunningServer) -> None:
+    printed = server.cli("--org", "cyber-dojo", "findings", "aws-beta").stdout
+    lines = printed.splitlines()
+    assert lines[0].startswith("2 finding(s) in aws-beta#200 as of ")
+    assert "Running without provenance (no build reported it): 1" in lines
+    assert any(line.startswith("xmrig/xmrig:latest") and MINER_FINGERPRINT in line for line in lines)
+    assert "Non-compliant: 1" in lines
+    assert any("attestation container-scan (snyk) failed" in line for line in lines)
+    assert "Rolled back (started as a newer build of its flow stopped): 0" in lines
+
+
+def test_findings_at_a_snapshot_of_one_kind_and_as_json(server: RunningServer) -> None:
+    printed = server.cli("--org", "cyber-dojo", "findings", "aws-beta", "--snapshot", "7", "--kind", "ROLL_BACK").stdout
+    lines = printed.splitlines()
+    assert lines[0].startswith("1 finding(s) in aws-beta#7 as of ")
+    assert lines[2] == "Rolled back (started as a newer build of its flow stopped): 1"
+    assert lines[4].split()[-1] == "ANCESTRY"
+    assert not any(line.startswith("Non-compliant") for line in lines)  # only the kind asked for
+    answer = json.loads(server.cli("--org", "cyber-dojo", "--output", "json", "findings", "aws-prod").stdout)
+    found = answer["environment"]["findings"]
+    assert [item["deployment"]["flow"]["name"] for item in found["deployedNotStarted"]] == ["saver"]
+    assert found["total"] == 2
+
+
+def test_log_marks_the_events_that_raised_findings(server: RunningServer) -> None:
+    printed = server.cli("--org", "cyber-dojo", "log", "env", "aws-beta", "--interval", "22").stdout
+    assert "Findings: STARTED_WITHOUT_DEPLOYMENT" in printed
+    quiet = server.cli("--org", "cyber-dojo", "log", "env", "aws-prod", "--interval", "176..177").stdout
+    assert "Findings" not in quiet
+
+
+def test_a_bad_kind_fails_with_one_line(server: RunningServer) -> None:
+    bad = server.cli("--org", "cyber-dojo", "findings", "aws-beta", "--kind", "ROGUE", check=False)
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    missing = server.cli("--org", "cyber-dojo", "findings", "nowhere", check=False)
+    assert missing.returncode == 1
+    assert "NOT_FOUND" in missing.stderr
