@@ -470,3 +470,17 @@ SELECT a.*, CASE
     ELSE 'COMPLIANT' END AS state
 FROM artifacts a;
 """
+
+# Version 6 as fa63537 left it: version 5 and step 6 (trail attestations).
+VERSION_6 = (
+    VERSION_5
+    + """
+CREATE TABLE IF NOT EXISTS trail_attestations (
+    org TEXT NOT NULL, id TEXT NOT NULL, flow TEXT NOT NULL, trail TEXT NOT NULL, target_artifact TEXT,
+    git_commit TEXT, type TEXT NOT NULL, name TEXT NOT NULL, compliant INTEGER NOT NULL, reported_at INTEGER NOT NULL,
+    url TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trail_attestations_by_trail ON trail_attestations (org, flow, trail, target_artifact);
+"""
+)

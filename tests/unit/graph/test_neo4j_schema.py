@@ -23,7 +23,7 @@ VERSION_1_NAMES = {
     "artifact_age", "deployment_target", "commit_sha_text", "digest_fingerprint_text",
 }  # fmt: skip
 VERSION_2_NAMES = VERSION_1_NAMES | {"artifact_pending", "tracegraph_schema_key"}
-CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age"}
+CURRENT_NAMES = VERSION_2_NAMES | {"trail_key", "trail_age", "policy_key", "evaluation_key"}
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
 
@@ -52,6 +52,8 @@ async def drop_after_version_1(driver: AsyncDriver) -> None:
     await driver.execute_query("DROP CONSTRAINT tracegraph_schema_key IF EXISTS")
     await driver.execute_query("DROP CONSTRAINT trail_key IF EXISTS")
     await driver.execute_query("DROP INDEX trail_age IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT policy_key IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT evaluation_key IF EXISTS")
 
 
 async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -142,4 +144,4 @@ async def test_a_version_3_graph_gets_the_start_time_of_its_runs(driver: AsyncDr
     assert item.since == datetime(2022, 9, 6, 14, 1, tzinfo=UTC)
     assert item.instances_detail == ()
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [4]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [5]
