@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracegraph.cli import admin
-from tracegraph.cli.commands import diff, get, listing, log, report
+from tracegraph.cli.commands import asserts, diff, get, listing, log, policy, report
 from tracegraph.cli.commands.fingerprint import fingerprint_command
 from tracegraph.cli.commands.search import search_command
 from tracegraph.cli.config import load_config
@@ -57,6 +57,8 @@ app.add_typer(diff.app, name="diff")
 app.add_typer(listing.app, name="list")
 app.add_typer(report.app, name="report")
 app.add_typer(admin.app, name="admin")
+app.add_typer(policy.app, name="policy")
+app.add_typer(asserts.app, name="assert")
 app.command("search")(search_command)
 app.command("fingerprint")(fingerprint_command)
 

@@ -9,9 +9,11 @@ import strawberry
 
 from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
+from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
+from tracegraph.schema.types.policy import Policy
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.artifact import Artifact
@@ -43,3 +45,7 @@ class Org(Node):
 
         page = await artifact_resolvers.of_repository(info.context, self.name, url, first=first, after=after)
         return connection(page, Artifact.of_model)
+
+    @strawberry.field(description="The org's environment policies (the latest version of each), ordered by name.")
+    async def policies(self, info: Info) -> list[Policy]:
+        return [Policy.of(found) for found in await policy_resolvers.of_org(info.context, self.name)]
