@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
@@ -21,6 +22,7 @@ from tracegraph.policies import (
     ArtifactFacts,
     AttestationFact,
     NamedPolicy,
+    PolicyDocument,
     PolicyError,
     PolicyEvaluation,
     evaluate,
@@ -66,7 +68,13 @@ class Policy(Node):
     created_at: datetime
 
     def named(self) -> NamedPolicy:
-        return NamedPolicy(name=self.name, version=self.version, document=parse_policy(self.yaml))
+        return NamedPolicy(name=self.name, version=self.version, document=_document(self.yaml))
+
+
+@lru_cache(maxsize=256)
+def _document(text: str) -> PolicyDocument:
+    """Parsed once per process and text: every attestation to a governed artifact evaluates its policies again."""
+    return parse_policy(text)
 
 
 def unchanged(latest: Policy | None, policy: PolicyInput) -> bool:
