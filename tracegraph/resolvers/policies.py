@@ -32,6 +32,8 @@ async def of_environment(ctx: Context, org: str, environment: str) -> list[Polic
 
 
 async def of_snapshot(ctx: Context, org: str, environment: str, index: int) -> PolicyEvaluation | None:
+    # One read per snapshot asked about: bounded per request like other per-item reads (a log page's snapshots).
+    ctx.loaders.spend("policyEvaluation")
     return await ctx.store.snapshot_evaluation(org, environment, SnapshotSelector(kind=SelectorKind.INDEX, value=index))
 
 
