@@ -23,10 +23,12 @@ from tracegraph.app import create_app
 from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, OrgInput, TokenInput
 from tracegraph.graph.model import Role
+from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
 from tracegraph.schema.node import encode_id
 
+LENIENT = "_schema: https://kosli.com/schemas/policy/environment/v1\n"
 PRIVATE, PUBLIC, OTHER, OPEN = "private-co", "public-co", "other-co", "open-co"
 TARGETS = (PRIVATE, PUBLIC)
 OK = "OK"
@@ -98,6 +100,12 @@ OPERATIONS = [
     Operation("createAttestationType", Role.ADMIN, "mutation($input: CreateAttestationTypeInput!) { "
               "createAttestationType(input: $input) { attestationType { version } } }",
               with_input(name="coverage", jsonSchema={"type": "object"}, jqRules=[".ok"])),
+    Operation("createPolicy", Role.ADMIN, "mutation($input: CreatePolicyInput!) { createPolicy(input: $input) "
+              "{ policy { version } } }", with_input(name="made", yaml=LENIENT)),
+    Operation("attachPolicy", Role.ADMIN, "mutation($input: AttachPolicyInput!) { attachPolicy(input: $input) "
+              "{ policies { name } } }", with_input(environment="prod", policy="base")),
+    Operation("detachPolicy", Role.ADMIN, "mutation($input: AttachPolicyInput!) { detachPolicy(input: $input) "
+              "{ policies { name } } }", with_input(environment="prod", policy="base")),
     Operation("createToken", Role.ADMIN, "mutation($input: CreateTokenInput!) { createToken(input: $input) "
               "{ token { id } secret } }", with_input(role="READER", name="made in the matrix")),
     Operation("revokeToken", Role.ADMIN, "mutation($input: RevokeTokenInput!) { revokeToken(input: $input) "
@@ -133,6 +141,7 @@ async def seed(store: GraphStore) -> dict[str, dict[str, str]]:
         await history(store, {"c1": []}, org=org)
         await build(store, "web", "web-1", commit="c1", org=org)
         await report(store, "prod", {"web-1": 1}, org=org)
+        await store.create_policy(PolicyInput(org=org, name="base", yaml=LENIENT))
 
     async def token(org: str, role: Role, *, expires_in: timedelta | None = None, revoke: bool = False) -> str:
         secret = new_secret()

@@ -22,8 +22,11 @@ from tracegraph.graph.embedded.database import from_micros
 from tracegraph.graph.embedded.schema import SCHEMA_VERSION, STEPS
 from tracegraph.graph.embedded.store import EmbeddedStore
 from tracegraph.graph.inputs import AttestationTypeInput, TrailAttestationInput
+from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.selectors import LATEST, SelectorKind, SnapshotSelector
 from tracegraph.graph.windows import SnapshotParts
+
+LENIENT = "_schema: https://kosli.com/schemas/policy/environment/v1\n"
 
 
 async def test_a_file_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -189,7 +192,7 @@ INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 0
     assert listed == [made]
     assert [item.id for item in artifact.attestations] == ["x1"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 
@@ -206,10 +209,35 @@ INSERT INTO deployments VALUES ('acme', 'web', 1, 'f1', 'prod', 5, NULL, '');
     await store.start()
     await store.close()
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         # INDEXED BY fails when the index is missing.
         query = "SELECT number FROM deployments INDEXED BY deployments_by_environment WHERE org = 'acme'"
         assert connection.execute(query + " AND environment = 'prod'").fetchall() == [(1,)]
+    assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
+
+
+async def test_a_version_6_file_gets_policies_and_its_snapshots_keep_the_rule_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "tracegraph.sqlite3"
+    rows = """
+INSERT INTO orgs VALUES ('acme', 0, '', 0, 1);
+INSERT INTO environments (org, name, type, description, created_at, latest_index)
+VALUES ('acme', 'prod', 'K8S', '', 0, 1);
+INSERT INTO snapshots VALUES ('acme', 'prod', 1, 60000000);
+INSERT INTO runs (org, environment, fingerprint, name, instances, from_index, to_index, started_at)
+VALUES ('acme', 'prod', 'f1', 'miner', 1, 1, NULL, 60000000);
+"""
+    old_file(path, VERSION_6, 6, rows)
+    store = EmbeddedStore(path)
+    await store.start()
+    compliance = SnapshotParts(running=None, events=None, provenance=False, deployments=False, compliance=True)
+    before = (await store.snapshot("acme", "prod", LATEST, compliance)).compliant
+    await store.create_policy(PolicyInput(org="acme", name="lenient", yaml=LENIENT))
+    await store.attach_policy("acme", "prod", "lenient")
+    after = (await store.snapshot("acme", "prod", LATEST, compliance)).compliant
+    await store.close()
+    assert (before, after) == (False, True)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

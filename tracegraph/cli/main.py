@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tracegraph.cli import admin
-from tracegraph.cli.commands import attestation_type, diff, get, listing, log, report
+from tracegraph.cli.commands import asserts, attestation_type, diff, get, listing, log, policy, report
 from tracegraph.cli.commands.findings import findings_command
 from tracegraph.cli.commands.fingerprint import fingerprint_command
 from tracegraph.cli.commands.search import search_command
@@ -59,6 +59,9 @@ app.add_typer(listing.app, name="list")
 app.add_typer(report.app, name="report")
 app.add_typer(admin.app, name="admin")
 app.add_typer(attestation_type.app, name="attestation-type")
+app.add_typer(policy.app, name="policy")
+app.add_typer(asserts.app, name="assert")
+
 app.command("search")(search_command)
 app.command("fingerprint")(fingerprint_command)
 app.command("findings")(findings_command)

@@ -42,6 +42,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
+from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
     ArtifactDetail,
@@ -57,6 +58,7 @@ from tracegraph.graph.views import (
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
+from tracegraph.policies import PolicyEvaluation
 
 
 class GraphStore(Protocol):
@@ -260,3 +262,44 @@ class GraphStore(Protocol):
     ) -> EventFlags:
         """For each snapshot of `indexes` (at most 1,000, else `InvalidInput('indexes')`), the findings its STARTED
         events raised, by fingerprint (events without findings left out)."""
+
+    # --- environment policies (docs/policies.md): a snapshot is evaluated when reported, against the policies
+    # attached then; attaching, detaching or a new version of an attached policy re-evaluates the environment's
+    # latest snapshot, and so does evidence (a build, an attestation) for an artifact it runs, in the same
+    # transaction. Older snapshots keep their evaluation. ---
+
+    async def create_policy(self, policy: PolicyInput) -> Policy:
+        """Version 1, or the latest version again when `yaml` and `description` are unchanged, else version N+1."""
+
+    async def policies(self, org: str) -> list[Policy]:
+        """The latest version of each policy of the org, ordered by name."""
+
+    async def environment_policies(self, org: str, environment: str) -> list[Policy]:
+        """The policies attached to the environment (their latest versions), ordered by name."""
+
+    async def policy_attachments(self, org: str) -> dict[str, list[str]]:
+        """The names of the policies attached to each environment of the org that has any."""
+
+    async def attach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        """Idempotent; answers the environment's policies after it. Both must exist (`NotFound` naming the one
+        missing)."""
+
+    async def detach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        """Idempotent (detaching a policy not attached changes nothing)."""
+
+    async def snapshot_evaluation(
+        self, org: str, environment: str, selector: SnapshotSelector
+    ) -> PolicyEvaluation | None:
+        """The snapshot's evaluation as stored; None when it was never evaluated against a policy."""
+
+    async def evaluate_artifact(
+        self,
+        org: str,
+        fingerprint: str,
+        *,
+        flow: str | None = None,
+        environment: str | None = None,
+        policies: Sequence[str] = (),
+    ) -> PolicyEvaluation:
+        """One build of `fingerprint` (in `flow` when given) evaluated now against the policies attached to
+        `environment`, or else those named in `policies`."""

@@ -16,6 +16,7 @@ from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph import not_found
 from tracegraph.graph.findings import DEFAULT_START_WINDOW, FindingKind
 from tracegraph.graph.model import Commit, Environment, Flow
+from tracegraph.graph.policies import Policy
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
 from tracegraph.graph.views import ArtifactDetail, CommitPlacements, SnapshotDetail
@@ -51,6 +52,8 @@ class Loaders:
         self.event_findings: DataLoader[EventKey, tuple[FindingKind, ...]] = DataLoader(
             partial(load_event_findings, store, start_window)
         )
+        self.environment_policies: DataLoader[NameKey, list[Policy]] = DataLoader(self._load_environment_policies)
+        self.policy_attachments: DataLoader[str, dict[str, list[str]]] = DataLoader(self._load_policy_attachments)
 
     def remember_snapshot(self, detail: SnapshotDetail) -> None:
         """Prime the caches with what one snapshot answer already holds: the environment and the snapshot by
@@ -159,6 +162,25 @@ class Loaders:
             refused = self._spend("artifacts")
             answers.append(refused or await self._store.artifacts_for_commit(org, sha))
         return answers
+
+    async def _load_environment_policies(self, keys: list[NameKey]) -> Sequence[list[Policy] | BaseException]:
+        # One environment: its policies; several of an org: the org's policies and attachments (two calls).
+        found: dict[NameKey, list[Policy] | BaseException] = {}
+        for org, names in _group(keys).items():
+            if len(names) == 1:
+                try:
+                    found[(org, names[0])] = await self._store.environment_policies(org, names[0])
+                except NotFound as error:
+                    found[(org, names[0])] = error
+                continue
+            latest = {policy.name: policy for policy in await self._store.policies(org)}
+            attached = await self.policy_attachments.load(org)
+            for name in names:
+                found[(org, name)] = [latest[policy] for policy in attached.get(name, []) if policy in latest]
+        return [found[key] for key in keys]
+
+    async def _load_policy_attachments(self, orgs: list[str]) -> Sequence[dict[str, list[str]]]:
+        return [await self._store.policy_attachments(org) for org in orgs]
 
 
 def _current(answer: CommitPlacements, include_past: bool) -> CommitPlacements:

@@ -45,6 +45,11 @@ async def _write(model: type[ModelT], data: dict[str, Any], action: Callable[[Mo
         raise InvalidInput(graphql_path(error.field), error.rule, candidates=error.candidates) from None
 
 
+async def write(model: type[ModelT], data: dict[str, Any], action: Callable[[ModelT], Awaitable[ResultT]]) -> ResultT:
+    """Validate `data` as `model` and write it; an error names the GraphQL field (for inputs defined elsewhere)."""
+    return await _write(model, data, action)
+
+
 async def create_org(ctx: Context, data: dict[str, Any]) -> Org:
     # The same answer whether the org exists or not: nothing leaks about other orgs.
     if ctx.principal.org != data.get("name") or ctx.principal.role is not Role.ADMIN:

@@ -10,6 +10,7 @@ from datetime import datetime
 import strawberry
 
 from tracegraph.resolvers import attestation_types as attestation_type_resolvers
+from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers import writes
 from tracegraph.schema.enums import Role
@@ -40,6 +41,12 @@ from tracegraph.schema.payloads import (
     ReportSnapshotPayload,
 )
 from tracegraph.schema.permissions import Administers, Writes
+from tracegraph.schema.policy_mutations import (
+    AttachPolicyInput,
+    AttachPolicyPayload,
+    CreatePolicyInput,
+    CreatePolicyPayload,
+)
 from tracegraph.schema.types.artifact import Artifact
 from tracegraph.schema.types.attestation import Attestation
 from tracegraph.schema.types.attestation_type import AttestationType
@@ -48,6 +55,7 @@ from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
 from tracegraph.schema.types.flow import Flow
 from tracegraph.schema.types.org import Org
+from tracegraph.schema.types.policy import Policy
 from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.schema.types.token import Token
 from tracegraph.schema.types.trail import Trail
@@ -126,6 +134,36 @@ class Mutation:
     @strawberry.mutation(permission_classes=[Writes], description="Attach evidence to a reported artifact.")
     async def attest(self, info: Info, input: AttestInput) -> AttestPayload:
         return AttestPayload(attestation=Attestation.of(await writes.attest(info.context, to_data(input))))
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Create an environment policy, or a new version of it when its YAML or description changed "
+        "(admin only). Environments it is attached to have their latest snapshot evaluated again.",
+    )
+    async def create_policy(self, info: Info, input: CreatePolicyInput) -> CreatePolicyPayload:
+        return CreatePolicyPayload(policy=Policy.of(await policy_resolvers.create(info.context, to_data(input))))
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Attach a policy to an environment (admin only; idempotent); its latest snapshot is evaluated "
+        "again, older ones keep their evaluation.",
+    )
+    async def attach_policy(self, info: Info, input: AttachPolicyInput) -> AttachPolicyPayload:
+        found = await policy_resolvers.attach(info.context, input.org, input.environment, input.policy)
+        return AttachPolicyPayload(
+            environment=Environment.named(input.org, input.environment), policies=[Policy.of(p) for p in found]
+        )
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Detach a policy from an environment (admin only; idempotent); its latest snapshot is evaluated "
+        "again (by the rule without policies when none is left).",
+    )
+    async def detach_policy(self, info: Info, input: AttachPolicyInput) -> AttachPolicyPayload:
+        found = await policy_resolvers.detach(info.context, input.org, input.environment, input.policy)
+        return AttachPolicyPayload(
+            environment=Environment.named(input.org, input.environment), policies=[Policy.of(p) for p in found]
+        )
 
     @strawberry.mutation(
         permission_classes=[Administers],

@@ -13,6 +13,7 @@ from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, Com
 from tracegraph.graph.embedded import rows
 from tracegraph.graph.embedded.database import from_micros, to_micros
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Snapshot, Trail
+from tracegraph.graph.policies import policy_compliance
 from tracegraph.graph.rules import MAX_SEARCH_MATCHES
 from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
 from tracegraph.graph.views import (
@@ -511,6 +512,7 @@ def snapshot_detail(
     if parts.compliance:
         statement = SELECT_OPEN_NOT_COMPLIANT if latest else SELECT_AT_NOT_COMPLIANT
         compliant = not connection.execute(statement, scope).fetchone()[0]
+        compliant = evaluated_compliance(connection, env, [index]).get(index, compliant)
     return SnapshotDetail(
         environment=env,
         snapshot=snapshot_row(connection, env, index),
@@ -538,9 +540,23 @@ def snapshot_summaries(
     runs = connection.execute(SELECT_RUNS_SPANNING, scope).fetchall()
     fingerprints = _json({row[0] for row in runs})
     failing = {row[0] for row in connection.execute(SELECT_FAILING, {"org": org, "fingerprints": fingerprints})}
-    return instances.summaries(
+    found_summaries = instances.summaries(
         ((index, from_micros(at)) for index, at in found), ((fp, first, end) for fp, first, end in runs), failing
     )
+    return policy_compliance(found_summaries, evaluated_compliance(connection, env, [index for index, _ in found]))
+
+
+# A snapshot evaluated against policies (embedded/policies.py) answers by its evaluation.
+SELECT_EVALUATED = """
+    SELECT idx, compliant FROM snapshot_evaluations WHERE org = ? AND environment = ?
+    AND idx IN (SELECT value FROM json_each(?))
+"""
+
+
+def evaluated_compliance(connection: sqlite3.Connection, env: Environment, indexes: Sequence[int]) -> dict[int, bool]:
+    """The stored policy compliance of those of `indexes` that were evaluated."""
+    found = connection.execute(SELECT_EVALUATED, (env.org, env.name, _json(list(indexes))))
+    return {row[0]: bool(row[1]) for row in found}
 
 
 def environment_log(connection: sqlite3.Connection, query: LogQuery) -> LogPage:

@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -90,6 +90,26 @@ CREATE TABLE IF NOT EXISTS attestation_types (
     # Version 8 indexes deployments by environment and time: findings read the deployments to one environment.
     8: """
 CREATE INDEX IF NOT EXISTS deployments_by_environment ON deployments (org, environment, reported_at);
+""",
+    # Version 9 adds environment policies: named versions per org, attachments, and each evaluated snapshot's answer.
+    9: """
+CREATE TABLE IF NOT EXISTS policies (
+    org TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, yaml TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (org, name, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS environment_policies (
+    org TEXT NOT NULL, environment TEXT NOT NULL, policy TEXT NOT NULL, attached_at INTEGER NOT NULL,
+    PRIMARY KEY (org, environment, policy)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS environment_policies_by_policy ON environment_policies (org, policy);
+-- A snapshot's policy evaluation as evaluated (one JSON document); snapshots without one follow the rule without
+-- policies.
+CREATE TABLE IF NOT EXISTS snapshot_evaluations (
+    org TEXT NOT NULL, environment TEXT NOT NULL, idx INTEGER NOT NULL, compliant INTEGER NOT NULL,
+    evaluation TEXT NOT NULL,
+    PRIMARY KEY (org, environment, idx)
+) WITHOUT ROWID;
 """,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
@@ -200,6 +220,23 @@ CREATE TABLE IF NOT EXISTS attestation_types (
     org TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL,
     json_schema TEXT NOT NULL, jq_rules TEXT NOT NULL, created_at INTEGER NOT NULL,
     PRIMARY KEY (org, name, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS policies (
+    org TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, yaml TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (org, name, version)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS environment_policies (
+    org TEXT NOT NULL, environment TEXT NOT NULL, policy TEXT NOT NULL, attached_at INTEGER NOT NULL,
+    PRIMARY KEY (org, environment, policy)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS environment_policies_by_policy ON environment_policies (org, policy);
+-- A snapshot's policy evaluation as evaluated (one JSON document); snapshots without one follow the rule without
+-- policies.
+CREATE TABLE IF NOT EXISTS snapshot_evaluations (
+    org TEXT NOT NULL, environment TEXT NOT NULL, idx INTEGER NOT NULL, compliant INTEGER NOT NULL,
+    evaluation TEXT NOT NULL,
+    PRIMARY KEY (org, environment, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
     org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,

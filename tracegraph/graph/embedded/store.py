@@ -12,6 +12,7 @@ from tracegraph.errors import TracegraphError
 from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.embedded import attestation_types, findings, reads, rows, tokens, writes
+from tracegraph.graph.embedded import policies as governed
 from tracegraph.graph.embedded.database import Database, Synchronous
 from tracegraph.graph.findings import (
     ALL_KINDS,
@@ -48,6 +49,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
+from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -64,6 +66,7 @@ from tracegraph.graph.views import (
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
+from tracegraph.policies import PolicyEvaluation
 
 
 @checks_unicode
@@ -140,7 +143,7 @@ class EmbeddedStore:
     # --- ingest ---
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        return await self._database.write(partial(writes.report_artifact, artifact=artifact))
+        return await self._database.write(partial(governed.report_artifact, artifact=artifact))
 
     async def begin_trail(self, trail: TrailInput) -> Trail:
         return await self._database.write(partial(writes.begin_trail, trail=trail))
@@ -152,22 +155,22 @@ class EmbeddedStore:
         return await self._database.write(partial(writes.report_deployment, deployment=deployment))
 
     async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
-        return await self._database.write(partial(writes.report_snapshot, report=report))
+        return await self._database.write(partial(governed.report_snapshot, report=report))
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
-        return await self._database.write(partial(writes.attest, attestation=attestation))
+        return await self._database.write(partial(governed.attest, attestation=attestation))
 
     async def attest_trail(self, attestation: TrailAttestationInput) -> Attestation:
-        return await self._database.write(partial(writes.attest_trail, attestation=attestation))
+        return await self._database.write(partial(governed.attest_trail, attestation=attestation))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
-        return await self._database.write(partial(writes.report_artifacts, artifacts=artifacts))
+        return await self._database.write(partial(governed.report_artifacts, artifacts=artifacts))
 
     async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
         return await self._database.write(partial(writes.report_deployments, deployments=deployments))
 
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
-        return await self._database.write(partial(writes.attest_many, attestations=attestations))
+        return await self._database.write(partial(governed.attest_many, attestations=attestations))
 
     # --- API tokens ---
 
@@ -316,5 +319,50 @@ class EmbeddedStore:
                 indexes=wanted,
                 window=window,
                 index=self._ancestry,
+            )
+        )
+
+    # --- environment policies (graph/policies.py; embedded/policies.py) ---
+
+    async def create_policy(self, policy: PolicyInput) -> Policy:
+        return await self._database.write(partial(governed.create_policy, policy=policy))
+
+    async def policies(self, org: str) -> list[Policy]:
+        return await self._database.read(partial(governed.list_policies, org=org))
+
+    async def environment_policies(self, org: str, environment: str) -> list[Policy]:
+        return await self._database.read(partial(governed.environment_policies, org=org, environment=environment))
+
+    async def policy_attachments(self, org: str) -> dict[str, list[str]]:
+        return await self._database.read(partial(governed.attachments, org=org))
+
+    async def attach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        return await self._database.write(partial(governed.attach, org=org, environment=environment, policy=policy))
+
+    async def detach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        return await self._database.write(
+            partial(governed.attach, org=org, environment=environment, policy=policy, detach=True)
+        )
+
+    async def snapshot_evaluation(
+        self, org: str, environment: str, selector: SnapshotSelector
+    ) -> PolicyEvaluation | None:
+        return await self._database.read(
+            partial(governed.snapshot_evaluation, org=org, environment=environment, selector=selector)
+        )
+
+    async def evaluate_artifact(
+        self,
+        org: str,
+        fingerprint: str,
+        *,
+        flow: str | None = None,
+        environment: str | None = None,
+        policies: Sequence[str] = (),
+    ) -> PolicyEvaluation:
+        names = list(policies)
+        return await self._database.read(
+            lambda connection: governed.evaluate_artifact(
+                connection, org, flow, fingerprint, environment=environment, names=names
             )
         )

@@ -13,6 +13,7 @@ from tracegraph.graph.ancestry import AncestryIndex, Candidate, CommitEdges, Com
 from tracegraph.graph.model import Artifact, Attestation, Commit, Deployment, Environment, Flow, Org, Snapshot, Trail
 from tracegraph.graph.neo4j import cypher, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, existing, fetch
+from tracegraph.graph.policies import policy_compliance
 from tracegraph.graph.rules import MAX_SEARCH_MATCHES
 from tracegraph.graph.selectors import LogQuery, SelectorKind, SnapshotSelector
 from tracegraph.graph.views import (
@@ -277,6 +278,9 @@ async def snapshot_detail(
     if parts.compliance:
         found = await fetch(tx, cypher.NOT_COMPLIANT_COUNT, org=org, fingerprints=[run[1] for run in runs])
         compliant = found[0]["failing"] == 0
+        # A snapshot evaluated against policies (neo4j/policies.py) answers by its evaluation.
+        evaluated = await fetch(tx, EVALUATED_AT, org=org, environment=env.name, index=index)
+        compliant = bool(evaluated[0]["compliant"]) if evaluated else compliant
     return SnapshotDetail(
         environment=env,
         snapshot=records.snapshot(view["snapshot"]),
@@ -294,11 +298,23 @@ async def snapshot_detail(
 async def snapshot_summaries(tx: Tx, org: str, environment_name: str, wanted: Sequence[int]) -> list[SnapshotSummary]:
     env = await environment(tx, org, environment_name)
     found = (await fetch(tx, cypher.SNAPSHOT_SUMMARY_INPUTS, org=org, environment=env.name, indexes=list(wanted)))[0]
-    return instances.summaries(
+    summaries = instances.summaries(
         ((int(index), records.to_datetime(at)) for index, at in found["snapshots"]),
         ((fp, int(first), None if end is None else int(end)) for fp, first, end in found["runs"] or []),
         set(found["failing"] or []),
     )
+    rows = await fetch(tx, EVALUATED_IN, org=org, environment=env.name, indexes=[item.index for item in summaries])
+    return policy_compliance(summaries, {int(row["index"]): bool(row["compliant"]) for row in rows})
+
+
+EVALUATED_AT = (
+    "MATCH (v:Evaluation {org: $org, environment: $environment, index: $index}) RETURN v.compliant AS compliant"
+)
+EVALUATED_IN = """
+UNWIND $indexes AS index
+MATCH (v:Evaluation {org: $org, environment: $environment, index: index})
+RETURN index, v.compliant AS compliant
+"""
 
 
 async def environment_log(tx: Tx, query: LogQuery) -> LogPage:

@@ -117,6 +117,16 @@ SET r.started_at = s.reported_at
             "(n.org, n.environment, n.reported_at)",
         ),
     ),
+    # 7: environment policies: versions keyed by (org, name, version); the evaluation of a snapshot keyed by its
+    # snapshot's key. Attachments are the Environment's `policies` list: absent reads as none, so no data.
+    Step(
+        7,
+        (
+            "CREATE CONSTRAINT policy_key IF NOT EXISTS FOR (n:Policy) REQUIRE (n.org, n.name, n.version) IS UNIQUE",
+            "CREATE CONSTRAINT evaluation_key IF NOT EXISTS "
+            "FOR (n:Evaluation) REQUIRE (n.org, n.environment, n.index) IS UNIQUE",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

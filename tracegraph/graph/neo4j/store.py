@@ -64,6 +64,8 @@ from tracegraph.graph.model import (
     Trail,
 )
 from tracegraph.graph.neo4j import attestation_types, findings, migrations, reads, tokens, writes
+from tracegraph.graph.neo4j import policies as governed
+from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.rules import checks_unicode, utc_now
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
 from tracegraph.graph.views import (
@@ -80,6 +82,7 @@ from tracegraph.graph.views import (
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
+from tracegraph.policies import PolicyEvaluation
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -245,7 +248,7 @@ class Neo4jStore:
     # --- ingest ----------------------------------------------------------------------------------------------------
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        return await self._write(partial(writes.report_artifact, artifact=artifact, now=utc_now()))
+        return await self._write(partial(governed.report_artifact, artifact=artifact, now=utc_now()))
 
     async def report_commits(self, batch: CommitsInput) -> CommitsReported:
         return await self._write(partial(writes.report_commits, batch=batch))
@@ -254,23 +257,23 @@ class Neo4jStore:
         return await self._write(partial(writes.report_deployment, deployment=deployment, now=utc_now()))
 
     async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
-        return await self._write(partial(writes.report_snapshot, report=report, now=utc_now()))
+        return await self._write(partial(governed.report_snapshot, report=report, now=utc_now()))
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._write(
-            partial(writes.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
+            partial(governed.attest, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
     async def attest_trail(self, attestation: TrailAttestationInput) -> Attestation:
         return await self._write(
-            partial(writes.attest_trail, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
+            partial(governed.attest_trail, attestation=attestation, now=utc_now(), attestation_id=uuid.uuid4().hex)
         )
 
     async def begin_trail(self, trail: TrailInput) -> Trail:
         return await self._write(partial(writes.begin_trail, trail=trail, now=utc_now()))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
-        return await self._write(partial(writes.report_artifacts, artifacts=artifacts, now=utc_now()))
+        return await self._write(partial(governed.report_artifacts, artifacts=artifacts, now=utc_now()))
 
     async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
         return await self._write(partial(writes.report_deployments, deployments=deployments, now=utc_now()))
@@ -278,7 +281,7 @@ class Neo4jStore:
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
         ids = [uuid.uuid4().hex for _ in attestations]
         return await self._write(
-            partial(writes.attest_many, attestations=attestations, now=utc_now(), attestation_ids=ids)
+            partial(governed.attest_many, attestations=attestations, now=utc_now(), attestation_ids=ids)
         )
 
     # --- reads -----------------------------------------------------------------------------------------------------
@@ -426,3 +429,54 @@ class Neo4jStore:
 
     async def list_attestation_types(self, org: str) -> list[AttestationType]:
         return await self._read(partial(attestation_types.list_attestation_types, org=org))
+
+    # --- environment policies (graph/policies.py; neo4j/policies.py) ---
+
+    async def create_policy(self, policy: PolicyInput) -> Policy:
+        return await self._write(partial(governed.create_policy, policy=policy, now=utc_now()))
+
+    async def policies(self, org: str) -> list[Policy]:
+        return await self._read(partial(governed.list_policies, org=org))
+
+    async def environment_policies(self, org: str, environment: str) -> list[Policy]:
+        return await self._read(partial(governed.environment_policies, org=org, environment=environment))
+
+    async def policy_attachments(self, org: str) -> dict[str, list[str]]:
+        return await self._read(partial(governed.attachments, org=org))
+
+    async def attach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        return await self._write(
+            partial(governed.attach, org=org, environment=environment, policy=policy, now=utc_now())
+        )
+
+    async def detach_policy(self, org: str, environment: str, policy: str) -> list[Policy]:
+        return await self._write(
+            partial(governed.attach, org=org, environment=environment, policy=policy, now=utc_now(), detach=True)
+        )
+
+    async def snapshot_evaluation(
+        self, org: str, environment: str, selector: SnapshotSelector
+    ) -> PolicyEvaluation | None:
+        return await self._read(
+            partial(governed.snapshot_evaluation, org=org, environment=environment, selector=selector)
+        )
+
+    async def evaluate_artifact(
+        self,
+        org: str,
+        fingerprint: str,
+        *,
+        flow: str | None = None,
+        environment: str | None = None,
+        policies: Sequence[str] = (),
+    ) -> PolicyEvaluation:
+        work = partial(
+            governed.evaluate_artifact,
+            org=org,
+            flow=flow,
+            fingerprint=fingerprint,
+            environment=environment,
+            names=list(policies),
+            now=utc_now(),
+        )
+        return await self._read(work)

@@ -27,7 +27,7 @@ COMPLIANCE_ONLY = SnapshotParts(running=None, events=None, provenance=False, dep
 SORT_KEYS = ("name", "last_modified_at", "last_changed_at")
 
 
-def environment_item(environment: Environment) -> dict[str, Any]:
+def environment_item(environment: Environment, policies: list[str] | None = None) -> dict[str, Any]:
     return {
         "name": environment.name,
         "type": environment.type,
@@ -36,14 +36,15 @@ def environment_item(environment: Environment) -> dict[str, Any]:
         "last_reported_at": epoch_or_none(environment.last_reported_at),
         "last_modified_at": epoch_or_none(environment.last_changed_at),
         "tags": {},
-        "policies": [],
+        "policies": policies or [],  # the names of the policies attached (docs/policies.md)
     }
 
 
 @endpoint
 async def create_environment(request: Request) -> Response:
     """Create or update by name. `include_scaling`, `require_provenance` and `included_environments` (logical
-    environments) are accepted and not kept: the store has no place for them."""
+    environments) are accepted and not kept: the store has no place for them (provenance is required by attaching
+    a policy with `provenance: required`, docs/policies.md)."""
     org = path_param(request, "org")
     store = await caller(request, org, Role.ADMIN)
     environment = environment_input(org, parse(EnvironmentBody, await json_object(request)))
@@ -69,7 +70,8 @@ async def get_environment(request: Request) -> Response:
     store = await caller(request, org, Role.READER)
     environment = await store.get_environment(org, name)
     state = await compliant_now(store, environment)
-    return CompactJSON({**environment_item(environment), "state": state, "include_scaling": True})
+    policies = [policy.name for policy in await store.environment_policies(org, environment.name)]
+    return CompactJSON({**environment_item(environment, policies), "state": state, "include_scaling": True})
 
 
 def _matches(environment: Environment, request: Request) -> bool:
@@ -100,7 +102,8 @@ async def list_environments(request: Request) -> Response:
         environments.sort(key=lambda env: env.last_changed_at.timestamp() if env.last_changed_at else 0.0)
     if request.query_params.get("sort_direction", "asc").lower() == "desc":
         environments.reverse()
-    items = [environment_item(env) for env in environments]
+    attached = await store.policy_attachments(org)
+    items = [environment_item(env, attached.get(env.name)) for env in environments]
     paging = Paging.of(request)
     if not paging.asked:
         return CompactJSON(items)

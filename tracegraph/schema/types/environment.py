@@ -11,13 +11,16 @@ from tracegraph.graph import model
 from tracegraph.graph.inputs import EnvironmentType as DomainEnvironmentType
 from tracegraph.graph.instances import MAX_SUMMARIES
 from tracegraph.graph.selectors import LATEST, SNAPSHOT_EXPR_RULE
+from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import findings as finding_resolvers
+from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.snapshot_parts import log_details, snapshot_parts
 from tracegraph.schema.connection import PAGING_RULE, Connection, connection
 from tracegraph.schema.enums import EnvironmentType, FindingKind
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
+from tracegraph.schema.types.policy import Policy, PolicyEvaluationResult
 from tracegraph.schema.types.snapshot_summary import SnapshotSummary
 
 if TYPE_CHECKING:
@@ -152,3 +155,18 @@ class Environment(Node):
         wanted = finding_resolvers.selected_kinds(info.selected_fields[0], kinds)
         info.context.loaders.spend("findings")  # one read per environment: under `environments`, per item
         return Findings.of(await finding_resolvers.findings(info.context, self.org, self.name, LATEST, wanted))
+
+    @strawberry.field(description="The policies attached to it (their latest versions), ordered by name.")
+    async def policies(self, info: Info) -> list[Policy]:
+        return [Policy.of(found) for found in await policy_resolvers.of_environment(info.context, self.org, self.name)]
+
+    @strawberry.field(
+        description="One artifact of `flow` (full fingerprint or unique prefix) evaluated now against this "
+        "environment's policies, as `tracegraph assert artifact` asks; compliant when none is attached."
+    )
+    async def artifact_evaluation(self, info: Info, flow: str, fingerprint: str) -> PolicyEvaluationResult:
+        artifact = await artifact_resolvers.artifact(info.context, self.org, flow, fingerprint)
+        found = await policy_resolvers.of_artifact(
+            info.context, self.org, self.name, artifact.provenance.artifact.fingerprint, flow
+        )
+        return PolicyEvaluationResult(evaluation=found)

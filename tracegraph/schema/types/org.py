@@ -10,9 +10,11 @@ import strawberry
 from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import attestation_types as attestation_type_resolvers
+from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
+from tracegraph.schema.types.policy import Policy
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.artifact import Artifact
@@ -64,3 +66,7 @@ class Org(Node):
         from tracegraph.schema.types.attestation_type import AttestationType
 
         return AttestationType.of(await attestation_type_resolvers.one(info.context, self.name, name, version))
+
+    @strawberry.field(description="The org's environment policies (the latest version of each), ordered by name.")
+    async def policies(self, info: Info) -> list[Policy]:
+        return [Policy.of(found) for found in await policy_resolvers.of_org(info.context, self.name)]

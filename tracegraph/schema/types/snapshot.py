@@ -11,6 +11,7 @@ from tracegraph.graph import model, views
 from tracegraph.graph.selectors import SelectorKind, SnapshotSelector
 from tracegraph.graph.windows import SnapshotParts
 from tracegraph.resolvers import findings as finding_resolvers
+from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers.paging import Page, PageArgs, encode_cursor, page_args
 from tracegraph.resolvers.snapshot_parts import (
@@ -28,6 +29,7 @@ from tracegraph.schema.node import Node
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.event import Event
 from tracegraph.schema.types.findings import Findings
+from tracegraph.schema.types.policy import PolicyEvaluationResult
 from tracegraph.schema.types.running import RunningArtifact
 
 ItemT = TypeVar("ItemT", views.Event, views.RunningArtifact)
@@ -156,7 +158,8 @@ class Snapshot(Node):
         return connection(_page(RUNNING_CURSOR, list(detail.running), args, detail.running_total), RunningArtifact.of)
 
     @strawberry.field(
-        description="Whether everything running has provenance (a reported build) and every such artifact is COMPLIANT."
+        description="With policies attached when it was evaluated: whether it complies with them (`policyEvaluation`). "
+        "Otherwise: whether everything running has provenance (a reported build) and every such artifact is COMPLIANT."
     )
     async def compliant(self, info: Info) -> bool:
         needs = SnapshotParts(running=None, events=None, provenance=False, deployments=False, compliance=True)
@@ -175,6 +178,14 @@ class Snapshot(Node):
         return Findings.of(
             await finding_resolvers.findings(info.context, self.org, self.environment_name, selector, wanted)
         )
+
+    @strawberry.field(
+        description="Its evaluation against the environment's policies, as stored: when it was reported, or again "
+        "while it was the latest and its policies or evidence changed. Null when no policy was attached then."
+    )
+    async def policy_evaluation(self, info: Info) -> PolicyEvaluationResult | None:
+        found = await policy_resolvers.of_snapshot(info.context, self.org, self.environment_name, self.index)
+        return None if found is None else PolicyEvaluationResult(evaluation=found)
 
 
 def _key(item: views.Event | views.RunningArtifact) -> tuple[str, str]:
