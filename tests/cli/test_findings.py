@@ -39,7 +39,7 @@ def test_findings_at_a_snapshot_of_one_kind_and_as_json(server: RunningServer) -
     answer = json.loads(server.cli("--org", "cyber-dojo", "--output", "json", "findings", "aws-prod").stdout)
     found = answer["environment"]["findings"]
     assert [item["deployment"]["flow"]["name"] for item in found["deployedNotStarted"]] == ["saver"]
-    assert found["total"] == 2
+    assert found["total"] == 3  # and differ's failed scan, saver's missing one (aws-prod's policy)
 
 
 def test_log_marks_the_events_that_raised_findings(server: RunningServer) -> None:
@@ -56,3 +56,27 @@ def test_a_bad_kind_fails_with_one_line(server: RunningServer) -> None:
     missing = server.cli("--org", "cyber-dojo", "findings", "nowhere", check=False)
     assert missing.returncode == 1
     assert "NOT_FOUND" in missing.stderr
+
+
+def test_the_demo_policy_holds_aws_prod_to_its_evidence(server: RunningServer) -> None:
+    gate = server.cli("--org", "cyber-dojo", "assert", "snapshot", "aws-prod", check=False)
+    assert gate.returncode == 1
+    assert gate.stdout.splitlines()[0] == "NON-COMPLIANT: aws-prod#179 (policies: prod-policy v1)"
+    assert any(
+        "differ:" in line and "attestation container-scan is non-compliant" in line for line in gate.stdout.splitlines()
+    )
+    assert any(
+        "saver:" in line and "missing attestation container-scan (snyk)" in line for line in gate.stdout.splitlines()
+    )
+    printed = server.cli("--org", "cyber-dojo", "findings", "aws-prod", "--kind", "NON_COMPLIANT").stdout
+    assert "Non-compliant: 2" in printed.splitlines()
+    assert "prod-policy: missing attestation container-scan (snyk)" in printed
+
+
+def test_versions_of_a_flow_in_every_environment(server: RunningServer) -> None:
+    lines = server.cli("--org", "cyber-dojo", "versions", "--flow", "creator").stdout.splitlines()
+    assert lines[0].split() == ["ENVIRONMENT", "SNAPSHOT", "NAME", "FLOW", "COMMIT", "FINGERPRINT", "INSTANCES"]
+    assert [line.split()[:2] for line in lines[1:]] == [["aws-beta", "#200"], ["aws-prod", "#179"]]
+    assert len({line.split()[5] for line in lines[1:]}) == 1  # the same build runs in both
+    wrong = server.cli("--org", "cyber-dojo", "versions", check=False)
+    assert (wrong.returncode, wrong.stderr.strip()) == (1, "Error: give exactly one of --flow and --name")

@@ -10,10 +10,12 @@ from tests.contract.scenario import ORG, at, build, fp, history, report, sha, to
 from tracegraph.errors import InvalidInput, NotFound
 from tracegraph.graph.findings import FindingKind, RollBackBasis
 from tracegraph.graph.inputs import AttestationInput, DeploymentInput, RunningArtifactInput, SnapshotInput
+from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.selectors import LATEST, SelectorKind, SnapshotSelector
 from tracegraph.graph.store import GraphStore
 
 WINDOW = timedelta(minutes=5)
+POLICY_HEAD = "_schema: https://kosli.com/schemas/policy/environment/v1\n"
 
 
 def number(index: int) -> SnapshotSelector:
@@ -129,6 +131,36 @@ async def test_non_compliant_running_artifacts_with_reasons(store: GraphStore) -
     assert item.provenance.artifact.flow == "web"
     assert item.reasons == ("attestation snyk (generic) failed", "attestation unit-tests (generic) failed")
     assert (await store.event_findings(ORG, "prod", [1]))[1] == {fp("a"): (FindingKind.NON_COMPLIANT,)}
+
+
+async def test_required_evidence_missing_under_a_policy_is_non_compliant(store: GraphStore) -> None:
+    await topology(store)
+    await build(store, "web", "a")
+    await build(store, "web", "b")
+    await store.attest(
+        AttestationInput(org=ORG, flow="web", fingerprint=fp("b"), type="junit", name="unit-test", compliant=True)
+    )
+    await deploy(store, "web", "a", 0)
+    await deploy(store, "web", "b", 0)
+    await report(store, "prod", {"a": 1}, minutes=1)
+    required = (
+        "artifacts:\n  provenance:\n    required: true\n  attestations:\n    - name: unit-test\n      type: junit\n"
+    )
+    await store.create_policy(PolicyInput(org=ORG, name="tested", yaml=POLICY_HEAD + required))
+    await store.attach_policy(ORG, "prod", "tested")  # after the fact: the latest snapshot is re-evaluated
+    await report(store, "prod", {"a": 1, "b": 1, "miner": 1}, minutes=2)
+    before = store.round_trips
+    found = await store.findings(ORG, "prod", LATEST, kinds=frozenset({FindingKind.NON_COMPLIANT}), now=at(3))
+    assert store.round_trips == before + 1
+    assert [(item.running.fingerprint, item.reasons) for item in found.non_compliant] == [
+        (fp("a"), ("tested: missing attestation unit-test (junit)",))
+    ]  # b has its test; the miner's "no provenance" is a finding of its own kind
+    assert [
+        item.running.fingerprint for item in (await store.findings(ORG, "prod", number(1), now=at(3))).non_compliant
+    ] == [fp("a")]
+    flags = await store.event_findings(ORG, "prod", [1, 2], window=WINDOW)
+    assert flags[1] == {fp("a"): (FindingKind.NON_COMPLIANT,)}  # #1 re-evaluated when the policy was attached
+    assert flags[2] == {fp("miner"): (FindingKind.WITHOUT_PROVENANCE,)}
 
 
 async def test_an_artifact_reported_under_two_flows(store: GraphStore) -> None:

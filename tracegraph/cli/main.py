@@ -11,6 +11,7 @@ from tracegraph.cli.commands import asserts, attestation_type, diff, get, listin
 from tracegraph.cli.commands.findings import findings_command
 from tracegraph.cli.commands.fingerprint import fingerprint_command
 from tracegraph.cli.commands.search import search_command
+from tracegraph.cli.commands.versions import versions_command
 from tracegraph.cli.config import load_config
 from tracegraph.cli.context import CliOptions, Output
 from tracegraph.cli.serve import serve
@@ -65,6 +66,7 @@ app.add_typer(asserts.app, name="assert")
 app.command("search")(search_command)
 app.command("fingerprint")(fingerprint_command)
 app.command("findings")(findings_command)
+app.command("versions")(versions_command)
 
 if __name__ == "__main__":
     app()

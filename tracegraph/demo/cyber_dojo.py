@@ -32,10 +32,23 @@ from tracegraph.graph.inputs import (
     RunningArtifactInput,
     SnapshotInput,
 )
+from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.store import GraphStore
 
 DEMO_ORG = "cyber-dojo"
 BETA, PROD = "aws-beta", "aws-prod"
+PROD_POLICY = """\
+_schema: https://kosli.com/schemas/policy/environment/v1
+artifacts:
+  provenance:
+    required: true
+  attestations:
+    - name: unit-tests
+      type: junit
+    - name: container-scan
+      type: snyk
+      if: ${{ flow.name == "differ" or flow.name == "saver" }}
+"""
 ECR = "274425519734.dkr.ecr.eu-central-1.amazonaws.com"
 SERVICES = (
     "creator",
@@ -362,6 +375,18 @@ async def load_demo(store: GraphStore) -> bool:
             reported_at=fix_at + timedelta(hours=4),
         )
     )
+    # aws-prod's policy, attached after the fact (so its latest snapshot is evaluated, its history is not): every
+    # artifact needs a build and its unit tests, differ and saver a container scan too — differ's fails, and saver's
+    # running build never had one: the environment is non-compliant, with the reasons.
+    await store.create_policy(
+        PolicyInput(
+            org=DEMO_ORG,
+            name="prod-policy",
+            description="What may run in production: a reported build, passing unit tests, scanned containers.",
+            yaml=PROD_POLICY,
+        )
+    )
+    await store.attach_policy(DEMO_ORG, PROD, "prod-policy")
     return True
 
 

@@ -13,7 +13,9 @@ findings are its latest snapshot's.
 * STARTED_WITHOUT_DEPLOYMENT — a running fingerprint with provenance and no deployment of it to the environment
   reported before it started or within the start window after (reporters race: CI often reports the deployment a
   few seconds after the environment's reporter sees the new version).
-* NON_COMPLIANT — a running artifact whose state is NON_COMPLIANT, with the reasons (each failed attestation).
+* NON_COMPLIANT — a running artifact whose state is NON_COMPLIANT, or that the snapshot's stored policy evaluation
+  found non-compliant (missing or failing required evidence, a non-compliant trail; docs/policies.md), with the
+  reasons: each failed attestation, then each policy's.
 * ROLL_BACK — a running artifact that started in a snapshot where a newer build of the same flow stopped. Newer by
   commit ancestry when the graph decides it (the started build's commit is an ancestor of the stopped one's; the
   reverse is a roll-forward), else — histories with holes, commits never reported, unrelated branches, the same
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -33,6 +35,7 @@ from tracegraph.graph.ancestry import CommitGraph
 from tracegraph.graph.model import Artifact, ArtifactState, Deployment, Environment, Node, Snapshot
 from tracegraph.graph.views import EventType, Provenance, RunningArtifact
 from tracegraph.ingest.running_set import OpenRun, events_at
+from tracegraph.policies.evaluation import PolicyEvaluation, ReasonKind
 
 DEFAULT_START_WINDOW = timedelta(minutes=10)
 MAX_START_WINDOW = timedelta(days=30)
@@ -153,6 +156,8 @@ class Facts:
     unstarted: Sequence[Deployment]  # deployments reported by `as_of` and not running by min(window end, as_of)
     changes: Sequence[ChangedRun]  # the Runs opening or closing where a running one started
     graph: CommitGraph | None
+    # Fingerprint → why the snapshot's stored policy evaluation (if any) found it non-compliant (see policy_reasons).
+    policy_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def assemble(facts: Facts) -> Findings:
@@ -168,11 +173,12 @@ def assemble(facts: Facts) -> Findings:
             if not_deployed(item.since, item.artifacts, facts.deployed, item.fingerprint, facts.window)
         )
     if FindingKind.NON_COMPLIANT in kinds:
+        by_policy = facts.policy_reasons
         found["non_compliant"] = tuple(
-            NonCompliantFinding(running=item, provenance=origin, reasons=reasons(origin.artifact, facts.failed))
+            NonCompliantFinding(running=item, provenance=origin, reasons=why)
             for item in running
             for origin in item.artifacts
-            if origin.artifact.state is ArtifactState.NON_COMPLIANT
+            if (why := compliance_reasons(origin.artifact, facts.failed, by_policy.get(item.fingerprint, ())))
         )
     if FindingKind.DEPLOYED_NOT_STARTED in kinds:
         late, pending = deployment_findings(facts.unstarted, facts.provenance, facts.as_of, facts.window)
@@ -211,6 +217,32 @@ def not_deployed(
     if not artifacts:
         return False
     return not any(deployment.reported_at <= since + window for deployment in deployed.get(fingerprint, ()))
+
+
+def compliance_reasons(
+    artifact: Artifact, failed: Mapping[tuple[str, str], Sequence[tuple[str, str]]], by_policy: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Why a running build is non-compliant: its failed attestations, then what the environment's policies found
+    missing or failing (empty when it is compliant)."""
+    own = reasons(artifact, failed) if artifact.state is ArtifactState.NON_COMPLIANT else ()
+    return own + by_policy
+
+
+def policy_reasons(evaluation: PolicyEvaluation | None) -> dict[str, tuple[str, ...]]:
+    """Each non-compliant fingerprint's reasons from a stored policy evaluation, as `POLICY: reason`. "No
+    provenance" is left out: running without provenance is a finding of its own."""
+    if evaluation is None:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for verdict in evaluation.non_compliant:
+        messages = tuple(
+            f"{reason.policy}: {reason.message}"
+            for reason in verdict.reasons
+            if reason.kind is not ReasonKind.MISSING_PROVENANCE
+        )
+        if messages:
+            found[verdict.fingerprint] = messages
+    return found
 
 
 def reasons(artifact: Artifact, failed: Mapping[tuple[str, str], Sequence[tuple[str, str]]]) -> tuple[str, ...]:
@@ -287,8 +319,10 @@ def event_flags(
     deployed: Mapping[str, Sequence[Deployment]],
     graph: CommitGraph | None,
     window: timedelta,
+    evaluations: Mapping[int, PolicyEvaluation] | None = None,
 ) -> EventFlags:
-    """The findings each STARTED event of the snapshots `indexes` raised when it happened."""
+    """The findings each STARTED event of the snapshots `indexes` raised when it happened (NON_COMPLIANT also when
+    the snapshot's stored policy evaluation found the artifact non-compliant for a reason other than provenance)."""
     wanted = set(indexes)
     opened: dict[int, dict[str, ChangedRun]] = defaultdict(dict)
     closed: dict[int, list[ChangedRun]] = defaultdict(list)
@@ -297,6 +331,7 @@ def event_flags(
             opened[run.from_index][run.fingerprint] = run
         if run.to_index is not None and run.to_index in wanted:
             closed[run.to_index].append(run)
+    by_policy = {index: policy_reasons(evaluation) for index, evaluation in (evaluations or {}).items()}
     flags: EventFlags = {}
     for index in sorted(wanted):
         gone = [run.fingerprint for run in closed[index] if run.fingerprint not in opened[index]]
@@ -315,7 +350,9 @@ def event_flags(
                 kinds.add(FindingKind.WITHOUT_PROVENANCE)
             if not_deployed(run.started_at, artifacts, deployed, shape.fingerprint, window):
                 kinds.add(FindingKind.STARTED_WITHOUT_DEPLOYMENT)
-            if any(item.artifact.state is ArtifactState.NON_COMPLIANT for item in artifacts):
+            if any(item.artifact.state is ArtifactState.NON_COMPLIANT for item in artifacts) or (
+                artifacts and shape.fingerprint in by_policy.get(index, {})
+            ):
                 kinds.add(FindingKind.NON_COMPLIANT)
             if roll_backs_of(artifacts, gone, provenance, graph):
                 kinds.add(FindingKind.ROLL_BACK)

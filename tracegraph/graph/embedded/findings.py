@@ -17,8 +17,13 @@ from tracegraph.graph.findings import ChangedRun, EventFlags, FindingKind, Findi
 from tracegraph.graph.model import Deployment, Environment
 from tracegraph.graph.selectors import SnapshotSelector
 from tracegraph.graph.views import RunningArtifact
+from tracegraph.policies.evaluation import PolicyEvaluation
 
 SELECT_REPORTED_AT = "SELECT reported_at FROM snapshots WHERE org = ? AND environment = ? AND idx = ?"
+SELECT_EVALUATIONS = """
+    SELECT idx, evaluation FROM snapshot_evaluations
+    WHERE org = :org AND environment = :environment AND idx IN (SELECT value FROM json_each(:indexes))
+"""
 # The failed attestations of the artifacts of some fingerprints: the reasons they are NON_COMPLIANT.
 SELECT_FAILED = """
     SELECT a.flow, a.fingerprint, t.name, t.type FROM json_each(:fingerprints) AS k
@@ -109,6 +114,9 @@ def snapshot_findings(
         parameters = {"org": org, "fingerprints": json.dumps(sorted(known.keys() & {i.fingerprint for i in running}))}
         for row in connection.execute(SELECT_FAILED, parameters):
             failed[(row["flow"], row["fingerprint"])].append((row["name"], row["type"]))
+    evaluation = None
+    if FindingKind.NON_COMPLIANT in kinds and snapshot is not None:
+        evaluation = _evaluations(connection, env, [snapshot.index]).get(snapshot.index)
     deployed: dict[str, list[Deployment]] = {}
     if FindingKind.STARTED_WITHOUT_DEPLOYMENT in kinds and running:
         deployed = _deployments(connection, env, {item.fingerprint for item in running if item.artifacts})
@@ -126,6 +134,7 @@ def snapshot_findings(
             unstarted=unstarted,
             changes=changes,
             graph=_graph(connection, org, index, any(run.to_index is not None for run in changes)),
+            policy_reasons=findings.policy_reasons(evaluation),
         )
     )
 
@@ -144,4 +153,16 @@ def event_findings(
     started = {run.fingerprint for run in changes if run.from_index in set(indexes)}
     deployed = _deployments(connection, env, started)
     graph = _graph(connection, org, index, any(run.to_index is not None for run in changes))
-    return findings.event_flags(indexes, changes, known, deployed, graph, window)
+    evaluations = _evaluations(connection, env, indexes)
+    return findings.event_flags(indexes, changes, known, deployed, graph, window, evaluations)
+
+
+def _evaluations(
+    connection: sqlite3.Connection, env: Environment, indexes: Sequence[int]
+) -> dict[int, PolicyEvaluation]:
+    """The stored policy evaluations of those snapshots that have one (environments with policies)."""
+    parameters = {"org": env.org, "environment": env.name, "indexes": json.dumps(sorted(set(indexes)))}
+    return {
+        row["idx"]: PolicyEvaluation.model_validate_json(row["evaluation"])
+        for row in connection.execute(SELECT_EVALUATIONS, parameters)
+    }

@@ -15,8 +15,14 @@ from tracegraph.graph.neo4j import cypher, reads, records
 from tracegraph.graph.neo4j.transaction import Row, Tx, fetch
 from tracegraph.graph.selectors import SnapshotSelector
 from tracegraph.graph.views import Provenance, RunningArtifact
+from tracegraph.policies.evaluation import PolicyEvaluation
 
 # The failed attestations of the artifacts of some fingerprints: the reasons they are NON_COMPLIANT.
+EVALUATIONS = """
+UNWIND $indexes AS index
+MATCH (v:Evaluation {org: $org, environment: $environment, index: index})
+RETURN index, v.document AS doc
+"""
 FAILED_ATTESTATIONS = """
 UNWIND $fingerprints AS fingerprint
 MATCH (:Digest {org: $org, fingerprint: fingerprint})<-[:HAS_DIGEST]-(a:Artifact)<-[:ATTESTS]-(t:Attestation)
@@ -102,6 +108,9 @@ async def snapshot_findings(
         found = await fetch(tx, FAILED_ATTESTATIONS, org=org, fingerprints=sorted(fingerprints & known.keys()))
         for flow, fingerprint, name, kind in found[0]["failed"]:
             failed[(flow, fingerprint)].append((name, kind))
+    evaluation = None
+    if FindingKind.NON_COMPLIANT in kinds and snapshot is not None:
+        evaluation = (await _evaluations(tx, env, [snapshot.index])).get(snapshot.index)
     running: tuple[RunningArtifact, ...] = reads.running_set(runs, known)
     needs_graph = any(run.to_index is not None for run in changes)
     return findings.assemble(
@@ -118,6 +127,7 @@ async def snapshot_findings(
             unstarted=unstarted,
             changes=changes,
             graph=await reads.commit_graph(tx, org, index) if needs_graph else None,
+            policy_reasons=findings.policy_reasons(evaluation),
         )
     )
 
@@ -133,4 +143,11 @@ async def event_findings(
     known, deployed = await reads.provenance_and_deployments(tx, env, {run.fingerprint for run in changes}, started)
     needs_graph = any(run.to_index is not None for run in changes)
     graph = await reads.commit_graph(tx, org, index) if needs_graph else None
-    return findings.event_flags(indexes, changes, known, deployed, graph, window)
+    evaluations = await _evaluations(tx, env, indexes)
+    return findings.event_flags(indexes, changes, known, deployed, graph, window, evaluations)
+
+
+async def _evaluations(tx: Tx, env: Environment, indexes: Sequence[int]) -> dict[int, PolicyEvaluation]:
+    """The stored policy evaluations of those snapshots that have one (environments with policies)."""
+    rows = await fetch(tx, EVALUATIONS, org=env.org, environment=env.name, indexes=sorted(set(indexes)))
+    return {int(row["index"]): PolicyEvaluation.model_validate_json(row["doc"]) for row in rows}
