@@ -117,12 +117,16 @@ async def test_begin_trail_with_every_option(store: GraphStore, client: httpx.As
     assert plain.status_code == 201
     assert (await store.trail(ORG, "web", "plain")).commit is None
 
+    listed = await put_trail(client, headers, {"name": "listed", "user_data": [1, {"pr": 7}, "ü"]})
+    assert listed.status_code == 201, listed.text  # a --user-data file holding an array is kept as it is
+    assert (await store.trail(ORG, "web", "listed")).trail.user_data == [1, {"pr": 7}, "ü"]
+
 
 async def test_begin_trail_refusals_write_nothing(store: GraphStore, client: httpx.AsyncClient) -> None:
     headers = await flow(store)
-    listed = await put_trail(client, headers, {"name": "t1", "user_data": [1, 2]})
-    assert listed.status_code == 400
-    assert "object" in listed.json()["errors"]["user_data"]
+    scalar = await put_trail(client, headers, {"name": "t1", "user_data": "just text"})
+    assert scalar.status_code == 400
+    assert "object or array" in scalar.json()["errors"]["user_data"]
     bad_commit = await put_trail(client, headers, {"name": "t1", "git_commit_info": {**COMMIT_INFO, "sha1": "HEAD"}})
     assert bad_commit.status_code == 400
     assert "git_commit_info.sha1" in bad_commit.json()["errors"]

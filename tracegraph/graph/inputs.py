@@ -140,12 +140,12 @@ class TrailInput(Input):
     git_commit: CommitInput | None = None
     repo_url: Url | None = None
     origin_url: Url | None = None
-    user_data: dict[str, Any] = Field(default_factory=dict)
+    user_data: dict[str, Any] | list[Any] = Field(default_factory=dict)  # a JSON object or array
     template_yaml: Text | None = None
 
     @field_validator("user_data")
     @classmethod
-    def _user_data_size(cls, data: dict[str, Any]) -> dict[str, Any]:
+    def _user_data_size(cls, data: dict[str, Any] | list[Any]) -> dict[str, Any] | list[Any]:
         return _json_object(data, MAX_USER_DATA_BYTES)
 
 
@@ -197,7 +197,10 @@ def _unique_shas(commits: list[CommitInput]) -> list[CommitInput]:
     return commits
 
 
-def _json_object(data: dict[str, Any], limit: int) -> dict[str, Any]:
+JsonT = TypeVar("JsonT", bound=dict[str, Any] | list[Any])
+
+
+def _json_object(data: JsonT, limit: int) -> JsonT:
     try:
         text = json.dumps(data, default=str, allow_nan=False)
     except ValueError:

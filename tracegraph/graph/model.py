@@ -39,7 +39,7 @@ class Trail(Node):
     description: str
     created_at: datetime
     origin_url: str | None
-    user_data: dict[str, Any]
+    user_data: dict[str, Any] | list[Any]  # a JSON object or array, as reported
     git_commit: str | None
     template_yaml: str | None
 

@@ -88,9 +88,9 @@ def flow_input(org: str, body: FlowBody, template: Upload | None = None) -> Flow
 
 def trail_input(org: str, flow: str, body: TrailBody, template: Upload | None) -> TrailInput:
     """`begin trail`: the commit (upserted with the trail), the repository of `repo_info`, the origin URL, the user
-    data (an object: the store keeps objects only) and the trail's own template file."""
-    if body.user_data is not None and not isinstance(body.user_data, dict):
-        raise InvalidInput("user_data", "must be a JSON object (a --user-data file holding an array is not kept)")
+    data (a JSON object or array) and the trail's own template file."""
+    if body.user_data is not None and not isinstance(body.user_data, dict | list):
+        raise InvalidInput("user_data", "must be a JSON object or array (the content of a --user-data file)")
     data: dict[str, Any] = {
         "org": org,
         "flow": flow,
@@ -99,7 +99,7 @@ def trail_input(org: str, flow: str, body: TrailBody, template: Upload | None) -
         "git_commit": _commit(body.git_commit_info, None) if body.git_commit_info is not None else None,
         "repo_url": (body.repo_info.url if body.repo_info else None) or None,
         "origin_url": body.origin_url or None,
-        "user_data": body.user_data or {},
+        "user_data": {} if body.user_data is None else body.user_data,
         "template_yaml": template_text(template),
     }
     names = {"git_commit": "git_commit_info", "repo_url": "repo_info", "template_yaml": "template_file"}

@@ -122,7 +122,7 @@ class BeginTrailInput:
     repo_url: str | None = field(f"The repository of `gitCommit`. {URL}")
     origin_url: str | None = field(f"A link to where the run happened, e.g. a CI job. {URL}")
     user_data: JSON | None = field(
-        f"What the run reports about itself: a JSON object of at most {MAX_USER_DATA_BYTES:,} bytes."
+        f"What the run reports about itself: a JSON object or array of at most {MAX_USER_DATA_BYTES:,} bytes."
     )
     template_yaml: str | None = field(
         f"The trail's template (YAML), kept as given, never evaluated; null keeps the stored one. {TEXT}"
