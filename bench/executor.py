@@ -25,22 +25,13 @@ import httpx
 
 from bench.generate import SIZES, Dataset, load_catalog, load_snapshots
 from bench.operations import Bench, Request
-from bench.run import tokens
+from bench.run import LOAD_OPERATIONS, tokens
 from tracegraph.app import create_app
 from tracegraph.graph.embedded.store import EmbeddedStore
 from tracegraph.schema import make_schema
 from tracegraph.settings import Settings
 
-READS = {
-    "incident_50",
-    "incident_800",
-    "incident_800_older",
-    "incident_10000",
-    "log_page",
-    "where_commit",
-    "prefix_search",
-    "diff_800",
-}
+READS = frozenset(LOAD_OPERATIONS)  # every read answered in one request
 
 
 def client(data_dir: Path, store: EmbeddedStore, token: str, *, plain: bool) -> httpx.AsyncClient:
