@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -39,6 +41,11 @@ from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.http.paths import CollapseSlashes
 from tracegraph.kosli import kosli_api, ready_response
+from tracegraph.observability.metrics import metrics_endpoint
+from tracegraph.observability.middleware import Observe
+from tracegraph.observability.operations import record_errors
+from tracegraph.observability.store_calls import trace_with
+from tracegraph.observability.tracing import provider_from_environment
 from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
 from tracegraph.schema.errors import TracegraphSchema
@@ -55,11 +62,14 @@ OUTCOME_KEY = "tracegraph.outcome"
 class GraphQLApp(GraphQL[Context, None]):
     schema: TracegraphSchema
 
-    def __init__(self, settings: Settings, store: StoreHolder) -> None:
+    def __init__(self, settings: Settings, store: StoreHolder, tracer_provider: TracerProvider | None) -> None:
         # No WebSocket sub-protocol yet: the schema has no subscriptions, and queries and mutations go over HTTP,
         # where every request's token is checked (a socket would keep a revoked token's rights).
         super().__init__(
-            make_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True, subscription_protocols=()
+            make_schema(settings, tracer_provider=tracer_provider),
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(),
         )
         self._settings = settings
         self._store = store
@@ -99,6 +109,7 @@ class GraphQLApp(GraphQL[Context, None]):
         outcome: StatusByOutcome | None = request.scope.get("state", {}).get(OUTCOME_KEY)
         if outcome is not None:
             outcome.record(result)
+        record_errors(result)
         return await super().process_result(request, result)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
@@ -150,10 +161,16 @@ class StoreHolder:
         return None
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, store: GraphStore | None = None, tracer_provider: TracerProvider | None = None
+) -> Starlette:
+    """`tracer_provider`: where spans go (tests); by default the one the `OTEL_*` variables describe, if any."""
     settings = settings if settings is not None else Settings()
     holder = StoreHolder(settings, store)
-    graphql = GraphQLApp(settings, holder)
+    owned_provider = tracer_provider is None
+    tracer_provider = tracer_provider if tracer_provider is not None else provider_from_environment()
+    trace_with(tracer_provider.get_tracer("tracegraph.store") if tracer_provider is not None else None)
+    graphql = GraphQLApp(settings, holder, tracer_provider)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -175,6 +192,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         finally:
             if holder.owned:
                 await holder.store.close()
+            if owned_provider and tracer_provider is not None:
+                tracer_provider.shutdown()  # sends the spans still batched
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -205,8 +224,11 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             Route("/ready", ready, methods=["GET"]),  # `kosli status`
             Mount("/api/v2", kosli),  # the kosli CLI (tracegraph.kosli, docs/kosli-api.md)
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *([Route("/metrics", metrics_endpoint, methods=["GET"])] if settings.metrics_enabled else []),
         ],
         middleware=[
+            *([Middleware(OpenTelemetryMiddleware, tracer_provider=tracer_provider)] if tracer_provider else []),
+            Middleware(Observe),  # request ids, the request log line, request metrics (tracegraph.observability)
             Middleware(CollapseSlashes),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -95,6 +96,16 @@ class Settings(BaseSettings):
         "from their text and token count; 0 keeps none.",
     )
     query_cache_entries: int = Field(default=256, ge=1, description="Most documents kept (LRU) across requests.")
+    metrics_enabled: bool = Field(
+        default=False,
+        description="Serve Prometheus metrics at /metrics on the main port, without a token (no metric names an "
+        "org; docs/operations.md).",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="`tracegraph serve`'s log lines: JSON lines, key=value text, or auto (text on a terminal, JSON "
+        "otherwise).",
+    )
     deployment_start_window_seconds: float = Field(
         default=600.0,
         ge=0,

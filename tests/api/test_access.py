@@ -26,6 +26,7 @@ from tracegraph.graph.model import Role
 from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
+from tracegraph.observability.logging import JsonFormatter, TextFormatter
 from tracegraph.schema.node import encode_id
 
 LENIENT = "_schema: https://kosli.com/schemas/policy/environment/v1\n"
@@ -213,9 +214,14 @@ async def test_isolation_matrix(store: GraphStore, tmp_path: Path, caplog: pytes
     assert cells == len(OPERATIONS) * len(TARGETS) * len(CALLERS)
     assert mismatches == []
     secrets = {secret for by_caller in callers.values() for secret in by_caller.values()}
-    logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    # As `tracegraph serve` writes them, in either format: messages, fields (the request lines) and tracebacks.
+    logged = "\n".join(
+        formatter.format(record) for record in caplog.records for formatter in (JsonFormatter(), TextFormatter())
+    )
+    assert "tracegraph.access" in {record.name for record in caplog.records}
     created_secrets = [text for text in seen if '"secret"' in text]
     leaks = [secret for secret in secrets if any(secret in text for text in seen) or secret in logged]
+    assert "Bearer" not in logged  # no Authorization header, whatever its token
     assert leaks == []
     assert created_secrets  # createToken answers its own new secret, and only that one
 

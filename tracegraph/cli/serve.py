@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
+import logging.config
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,11 +18,11 @@ from tracegraph.errors import TracegraphError
 from tracegraph.graph.inputs import TokenInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
+from tracegraph.observability.logging import log_config
 from tracegraph.settings import Settings, settings_environment
 
 logger = logging.getLogger(__name__)
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # What each worker process imports and calls to build its app; `create_app()` reads the TRACEGRAPH_* variables.
 APP_FACTORY = "tracegraph.app:create_app"
 
@@ -66,7 +66,7 @@ def serve(
         "workers": workers,
     }
     settings = Settings(**{key: value for key, value in given.items() if value is not None})
-    logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+    logging.config.dictConfig(log_config(log_level, settings.log_format))
     url = f"http://{settings.listen_host}:{settings.listen_port}"
     if demo:
         loaded, config = asyncio.run(prepare_demo(settings, url))
@@ -87,7 +87,8 @@ def serve(
         "host": settings.listen_host,
         "port": settings.listen_port,
         "log_level": log_level.lower(),
-        "log_config": log_config(log_level),
+        "log_config": log_config(log_level, settings.log_format),
+        "access_log": False,  # tracegraph's middleware logs each request, with its id (observability/middleware.py)
         # uvicorn has no timeout for a request's headers or body (docs/operations.md: put a reverse proxy in front).
         # What it offers: a cap on open connections per worker (beyond it, requests are answered 503 at once rather
         # than file descriptors and memory growing without bound), a bound on buffered unfinished headers, and a
@@ -105,21 +106,6 @@ def serve(
     from tracegraph.app import create_app
 
     uvicorn.run(create_app(settings), **options)
-
-
-def log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging plus tracegraph's own records in `LOG_FORMAT`: a worker process has only this to go on."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["tracegraph"] = {"format": LOG_FORMAT}
-    config["handlers"]["tracegraph"] = {
-        "class": "logging.StreamHandler",
-        "formatter": "tracegraph",
-        "stream": "ext://sys.stderr",
-    }
-    config["root"] = {"handlers": ["tracegraph"], "level": level.upper()}
-    return config
 
 
 async def prepare_store(settings: Settings) -> None:

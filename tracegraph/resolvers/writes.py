@@ -23,6 +23,7 @@ from tracegraph.graph.inputs import (
 )
 from tracegraph.graph.model import Artifact, Attestation, Deployment, Environment, Flow, Org, Role, Trail
 from tracegraph.graph.views import CommitsReported, ReportedSnapshot
+from tracegraph.observability.metrics import record_snapshot
 from tracegraph.resolvers.context import Context
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -81,7 +82,9 @@ async def report_deployment(ctx: Context, data: dict[str, Any]) -> Deployment:
 
 
 async def report_snapshot(ctx: Context, data: dict[str, Any]) -> ReportedSnapshot:
-    return await _write(SnapshotInput, data, ctx.store.report_snapshot)
+    reported = await _write(SnapshotInput, data, ctx.store.report_snapshot)
+    record_snapshot(reported)
+    return reported
 
 
 async def attest(ctx: Context, data: dict[str, Any]) -> Attestation:

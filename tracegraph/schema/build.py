@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphql.validation import ASTValidationRule
+from opentelemetry.sdk.trace import TracerProvider
 from strawberry.extensions import AddValidationRules, SchemaExtension
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 
 from tracegraph.http.document_cache import DocumentCache
 from tracegraph.http.document_limits import aliases_rule, depth_rule
 from tracegraph.http.documents import Prepared, PreparedDocuments, document_cache
+from tracegraph.observability.operations import OperationNames
 from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.schema.execution import PlainFieldExecutor, shortcut_simple_resolvers
 from tracegraph.schema.mutation import Mutation
@@ -23,8 +26,11 @@ from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.settings import Settings
 
 
-def make_schema(settings: Settings | None = None, *, fast_execution: bool = True) -> TracegraphSchema:
-    """`fast_execution=False` gives Strawberry's own execution (bench/executor.py measures the difference)."""
+def make_schema(
+    settings: Settings | None = None, *, fast_execution: bool = True, tracer_provider: TracerProvider | None = None
+) -> TracegraphSchema:
+    """`fast_execution=False` gives Strawberry's own execution (bench/executor.py measures the difference);
+    `tracer_provider` adds a span per operation and resolver (tracegraph.observability.tracing)."""
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = []
     batching: BatchingConfig | None = None
     documents: DocumentCache[Prepared] | None = None
@@ -39,8 +45,11 @@ def make_schema(settings: Settings | None = None, *, fast_execution: bool = True
         extensions = [
             lambda: AddValidationRules(limit_rules),
             lambda: PreparedDocuments(cache=documents, max_tokens=settings.max_query_tokens),
+            OperationNames,
         ]
         batching = BatchingConfig(max_operations=settings.max_batch_operations)
+    if tracer_provider is not None:
+        extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
     schema = TracegraphSchema(
         query=Query,
         mutation=Mutation,

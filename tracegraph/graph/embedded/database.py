@@ -18,6 +18,7 @@ from typing import Literal, TypeVar
 
 from tracegraph.errors import Unavailable
 from tracegraph.graph.embedded.schema import DDL, SCHEMA_VERSION, STEPS
+from tracegraph.observability.store_calls import StoreCall
 
 T = TypeVar("T")
 Synchronous = Literal["NORMAL", "FULL"]
@@ -142,7 +143,8 @@ class Database:
         self.round_trips += 1
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, runner, work)
+            with StoreCall("embedded", work, write=runner == self.write_sync):
+                return await loop.run_in_executor(self._executor, runner, work)
         except sqlite3.OperationalError as error:
             if getattr(error, "sqlite_errorname", "") in _UNAVAILABLE:
                 raise Unavailable(f"embedded store at {self.path}: {error}") from error

@@ -82,6 +82,7 @@ from tracegraph.graph.views import (
     TrailDetail,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
+from tracegraph.observability.store_calls import StoreCall
 from tracegraph.policies import PolicyEvaluation
 
 T = TypeVar("T")
@@ -188,6 +189,10 @@ class Neo4jStore:
 
     async def _run(self, work: Work[T], *, write: bool) -> T:
         self._round_trips += 1
+        with StoreCall("neo4j", work, write=write):
+            return await self._run_observed(work, write=write)
+
+    async def _run_observed(self, work: Work[T], *, write: bool) -> T:
         call = asyncio.ensure_future(self._transaction(work, write=write))
         try:
             return await asyncio.wait_for(asyncio.shield(call), self._unavailable_after)

@@ -14,6 +14,7 @@ from tracegraph.kosli.context import caller
 from tracegraph.kosli.endpoint import CompactJSON, endpoint, path_param
 from tracegraph.kosli.models import SnapshotReportBody
 from tracegraph.kosli.translate import snapshot_input
+from tracegraph.observability.metrics import record_snapshot
 
 
 @endpoint
@@ -27,6 +28,7 @@ async def report(request: Request) -> Response:
     if environment.type == "logical":
         raise InvalidInput("environment", f"cannot report a snapshot to the logical environment {name}")
     reported = await store.report_snapshot(running)
+    record_snapshot(reported)
     return CompactJSON({"index": reported.snapshot.index, "changed": reported.changed}, status_code=201)
 
 
