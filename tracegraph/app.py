@@ -35,6 +35,7 @@ from tracegraph.evidence import EvidenceStore
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
 from tracegraph.http.body_limit import BodyLimit
+from tracegraph.http.frontends import frontend_middleware
 from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.http.paths import CollapseSlashes
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
+            *frontend_middleware(settings),
             Middleware(CollapseSlashes),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(
