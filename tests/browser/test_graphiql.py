@@ -111,8 +111,8 @@ async def test_graphiql_runs_a_query_offline(server: tuple[str, GraphStore]) -> 
 
 
 async def test_first_load_explores_the_schema_then_runs_the_incident_query(server: tuple[str, GraphStore]) -> None:
-    """A new user's first visit: Docs work before any token is typed; the token goes into the header template and
-    the default tab (the tutorial's Incident query with its variables) answers."""
+    """A new user's first visit: Docs and the explorer work before any token is typed; the token goes into the
+    header template and the default tab (the tutorial's Incident query with its variables) answers."""
     require_browser_and_bundle()
     url, store = server
     await load_demo(store)
@@ -142,6 +142,11 @@ async def test_first_load_explores_the_schema_then_runs_the_incident_query(serve
             await docs.get_by_text("Query", exact=True).first.click(timeout=30_000)
             await docs.get_by_text("environment", exact=True).first.wait_for(timeout=30_000)
             docs_text = await docs.inner_text()
+
+            # The explorer plugin (bundled, like GraphiQL) lists the same root fields to tick.
+            await page.click('button[aria-label="Show GraphiQL Explorer"]')
+            plugin = page.locator(".graphiql-plugin")
+            await plugin.get_by_text("environment", exact=True).first.wait_for(timeout=30_000)
 
             await page.get_by_role("button", name="Headers").click()
             headers = page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror")
