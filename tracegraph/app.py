@@ -37,6 +37,7 @@ from tracegraph.evidence import EvidenceStore
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.store import GraphStore
 from tracegraph.http.body_limit import BodyLimit
+from tracegraph.http.frontends import frontend_middleware
 from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.http.paths import CollapseSlashes
@@ -229,6 +230,7 @@ def create_app(
         middleware=[
             *([Middleware(OpenTelemetryMiddleware, tracer_provider=tracer_provider)] if tracer_provider else []),
             Middleware(Observe),  # request ids, the request log line, request metrics (tracegraph.observability)
+            *frontend_middleware(settings),
             Middleware(CollapseSlashes),
             Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
             Middleware(

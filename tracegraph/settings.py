@@ -115,6 +115,21 @@ class Settings(BaseSettings):
         "and still count for it).",
     )
 
+    # Browser frontends (tracegraph.http.frontends).
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins (scheme://host[:port]) whose browser pages may call the service "
+        "(CORS); empty allows none.",
+    )
+    gzip_minimum_bytes: int = Field(
+        default=1024,
+        ge=0,
+        description="Responses at least this large are gzip-compressed for clients that accept it.",
+    )
+
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
+
 
 def settings_environment(settings: Settings) -> dict[str, str]:
     """The `TRACEGRAPH_*` variables that rebuild `settings` in another process (a uvicorn worker); settings that

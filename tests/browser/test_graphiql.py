@@ -17,10 +17,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Request, Route, async_playwright
+from playwright.async_api import Browser, Request, Response, Route, async_playwright
 
 from tracegraph.app import GRAPHIQL_BUNDLE, create_app
 from tracegraph.auth.tokens import hash_secret, new_secret
+from tracegraph.demo import DEMO_ORG, load_demo
 from tracegraph.graph.inputs import OrgInput, TokenInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.store import GraphStore
@@ -106,4 +107,65 @@ async def test_graphiql_runs_a_query_offline(server: tuple[str, GraphStore]) -> 
     assert '"orgs"' in text
     assert '"public": true' in text
     assert refused == [], f"GraphiQL reached beyond the machine: {refused}"
+    assert page_errors == []
+
+
+async def test_first_load_explores_the_schema_then_runs_the_incident_query(server: tuple[str, GraphStore]) -> None:
+    """A new user's first visit: Docs and the explorer work before any token is typed; the token goes into the
+    header template and the default tab (the tutorial's Incident query with its variables) answers."""
+    require_browser_and_bundle()
+    url, store = server
+    await load_demo(store)
+    secret = new_secret()
+    await store.create_token(TokenInput(org=DEMO_ORG, role=Role.READER, secret_hash=hash_secret(secret)))
+
+    statuses: list[int] = []
+    page_errors: list[str] = []
+
+    def record(response: Response) -> None:
+        if urlsplit(response.url).path == "/graphql" and response.request.method == "POST":
+            statuses.append(response.status)
+
+    async with async_playwright() as playwright:
+        browser: Browser = await playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            page = await (await browser.new_context()).new_page()  # no token anywhere yet
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.on("response", record)
+            await page.goto(f"{url}/graphql")
+            await page.wait_for_selector(".graphiql-container", timeout=30_000)
+            query_editor = page.locator(".graphiql-query-editor")
+            await query_editor.get_by_text("query Incident").first.wait_for(timeout=30_000)
+
+            await page.click('button[aria-label="Show Documentation Explorer"]')
+            docs = page.locator(".graphiql-doc-explorer")
+            await docs.get_by_text("Query", exact=True).first.click(timeout=30_000)
+            await docs.get_by_text("environment", exact=True).first.wait_for(timeout=30_000)
+            docs_text = await docs.inner_text()
+
+            # The explorer plugin (bundled, like GraphiQL) lists the same root fields to tick.
+            await page.click('button[aria-label="Show GraphiQL Explorer"]')
+            plugin = page.locator(".graphiql-plugin")
+            await plugin.get_by_text("environment", exact=True).first.wait_for(timeout=30_000)
+
+            await page.get_by_role("button", name="Headers").click()
+            headers = page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror")
+            await headers.get_by_text("Bearer <token>").wait_for(timeout=30_000)
+            await headers.click()
+            await page.keyboard.press("Control+A")
+            await page.keyboard.insert_text(f'{{"Authorization": "Bearer {secret}"}}')
+
+            await page.click(".graphiql-execute-button")
+            response = page.locator(".graphiql-response")
+            await response.get_by_text('"aws-prod"').first.wait_for(timeout=30_000)
+            text = await response.inner_text()
+        finally:
+            await browser.close()
+
+    assert "Error fetching schema" not in docs_text
+    assert "orgs" in docs_text
+    assert '"index": 177' in text
+    assert '"errors"' not in text
+    assert len(statuses) >= 2, statuses  # the tokenless introspection, then the query
+    assert all(status == 200 for status in statuses), statuses
     assert page_errors == []

@@ -1,10 +1,10 @@
 """Authentication at the HTTP edge of `/graphql`: a valid `Authorization: Bearer <token>` or nothing gets through.
 
 A missing, unknown, expired or revoked token is answered 401 UNAUTHENTICATED with one message for all four cases,
-so nothing is revealed about which. A browser opening GraphiQL (GET for HTML, no query) gets the page without a
-token: the page holds no data, and its queries carry the token. Such a request gets no principal, and the GraphQL
-view refuses to execute anything without one (`GraphQLApp.execute_operation`), so a request that only looks like a
-page load cannot read data. WebSocket upgrades are checked the same way (refused with 403). With
+so nothing is revealed about which. A request with no `Authorization` header at all goes on without a principal to
+the gate (tracegraph.http.gate), which lets through only a browser opening GraphiQL (GET for HTML, no query: the page
+holds no data) and documents made solely of introspection (the schema is public), and answers the rest 401 the same
+way. WebSocket upgrades are checked the same way (refused with 403). With
 `allow_anonymous_public_reads`, a request with no token at all goes on as anonymous.
 
 A usable token's lookup is kept `cache_seconds` (TRACEGRAPH_TOKEN_CACHE_SECONDS, 5 s by default) in a small
@@ -81,14 +81,16 @@ class TokenAuth:
             await self.app(scope, receive, send)
             return
         authorization = Headers(scope=scope).get("authorization")
-        if authorization is None and is_page_load(scope):
-            await self.app(scope, receive, send)  # the GraphiQL page itself: no principal, so nothing executes
-            return
         try:
             principal = await self.authenticate(authorization)
         except Unavailable as error:
             logger.error("Cannot check a token: %s", error.message)
             await self._refuse(scope, send, 503, UNAVAILABLE_MESSAGE, "UNAVAILABLE")
+            return
+        if principal is None and authorization is None and scope["type"] == "http":
+            # No token at all: no principal. The gate (tracegraph.http.gate) lets through only the GraphiQL page and
+            # introspection-only documents, and refuses the rest as this would.
+            await self.app(scope, receive, send)
             return
         if principal is None:
             await self._refuse(scope, send, 401, UNAUTHENTICATED, "UNAUTHENTICATED")

@@ -1,6 +1,7 @@
-"""The ASGI middleware in front of the GraphQL view: only an authenticated request executes anything, and only a
-well-formed one (tracegraph.http.decoding, tracegraph.http.requests) reaches Strawberry, which then takes the
-requests as decoded here (`GraphQLApp.parse_http_body` reads `ACCEPTED`) instead of decoding the body again.
+"""The ASGI middleware in front of the GraphQL view: only an authenticated request executes anything — but for a
+tokenless document made solely of introspection (tracegraph.http.introspection) — and only a well-formed one
+(tracegraph.http.decoding, tracegraph.http.requests) reaches Strawberry, which then takes the requests as decoded here
+(`GraphQLApp.parse_http_body` reads `ACCEPTED`) instead of decoding the body again.
 
 A client that disconnects before its body is complete is logged in one line, not as an application error.
 """
@@ -20,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 
 from tracegraph.auth.middleware import UNAUTHENTICATED, is_page_load, principal_of, route_path
 from tracegraph.http.decoding import decode_json
+from tracegraph.http.introspection import MAX_ANONYMOUS_BODY_BYTES, introspection_only
 from tracegraph.http.requests import graphql_requests
 from tracegraph.http.responses import RequestRefused, send_refusal
 
@@ -46,18 +48,21 @@ class GraphQLGate:
         if scope["type"] != "http" or route_path(scope).rstrip("/") != self.path:
             await self.app(scope, receive, send)
             return
-        if principal_of(scope) is None:
-            if is_page_load(scope):  # the GraphiQL page, which executes nothing
-                await self.app(scope, receive, send)
-                return
-            refused = RequestRefused(401, UNAUTHENTICATED, code="UNAUTHENTICATED")
-            await send_refusal(send, refused, [(b"www-authenticate", b'Bearer realm="tracegraph"')])
+        anonymous = principal_of(scope) is None
+        if anonymous and is_page_load(scope):  # the GraphiQL page, which executes nothing
+            await self.app(scope, receive, send)
+            return
+        if anonymous and scope["method"] not in ("GET", "POST"):
+            await refuse_unauthenticated(send)
             return
         body = b""
         try:
             if scope["method"] == "POST":
                 try:
-                    body = await read_body(receive)
+                    body = await read_body(receive, MAX_ANONYMOUS_BODY_BYTES if anonymous else None)
+                except BodyTooLarge:
+                    await refuse_unauthenticated(send)
+                    return
                 except ClientDisconnected:
                     client = scope.get("client")
                     logger.info("Client %s disconnected before its request body was complete", client)
@@ -72,7 +77,10 @@ class GraphQLGate:
                 await self.app(scope, receive, send)
                 return
         except RequestRefused as refused:
-            await send_refusal(send, refused)
+            await (refuse_unauthenticated(send) if anonymous else send_refusal(send, refused))
+            return
+        if anonymous and not introspection_only(accepted):
+            await refuse_unauthenticated(send)
             return
         token = ACCEPTED.set(accepted)
         try:
@@ -84,17 +92,31 @@ class GraphQLGate:
         return graphql_requests(payload, max_batch=self.max_batch, max_query_bytes=self.max_query_bytes)
 
 
+async def refuse_unauthenticated(send: Send) -> None:
+    refused = RequestRefused(401, UNAUTHENTICATED, code="UNAUTHENTICATED")
+    await send_refusal(send, refused, [(b"www-authenticate", b'Bearer realm="tracegraph"')])
+
+
 class ClientDisconnected(Exception):
     pass
 
 
-async def read_body(receive: Receive) -> bytes:
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(receive: Receive, max_bytes: int | None = None) -> bytes:
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ClientDisconnected
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise BodyTooLarge
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
