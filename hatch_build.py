@@ -1,8 +1,9 @@
 """Hatch build hook: bundle GraphiQL (and React) from npm into tracegraph/static/graphiql/ at build time.
 
 The bundle is git-ignored third-party code, so it is built, never committed: `npm ci` (when node_modules/ is
-missing) then `npm run build` (esbuild). Where npm is missing the build goes on without it and the service's
-/graphql page explains how to build the assets. Set TRACEGRAPH_SKIP_GRAPHIQL=1 to skip on purpose.
+missing or older than package-lock.json) then `npm run build` (esbuild). Where npm is missing the build goes on
+without it and the service's /graphql page explains how to build the assets. Set TRACEGRAPH_SKIP_GRAPHIQL=1 to skip
+on purpose.
 """
 
 from __future__ import annotations
@@ -42,11 +43,19 @@ class GraphiQLBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 "until then /graphql shows how."
             )
             return
-        if not (root / "node_modules" / ".bin" / "esbuild").exists():
+        if self._stale_packages(root):
             self.app.display_info("Installing GraphiQL's npm packages (npm ci)…")
             subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=root, check=True)  # noqa: S603
         self.app.display_info("Bundling GraphiQL (npm run build)…")
         subprocess.run([npm, "run", "build"], cwd=root, check=True)  # noqa: S603
+
+    @staticmethod
+    def _stale_packages(root: Path) -> bool:
+        """node_modules/ missing, or installed before package-lock.json last changed (a pulled dependency)."""
+        installed = root / "node_modules" / ".package-lock.json"  # written by every npm install
+        if not (root / "node_modules" / ".bin" / "esbuild").exists() or not installed.is_file():
+            return True
+        return installed.stat().st_mtime < (root / "package-lock.json").stat().st_mtime
 
     @staticmethod
     def _fresh(root: Path, bundle: Path) -> bool:
