@@ -17,6 +17,7 @@ from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import fails_cleanly
+from tracegraph.cli.group import command_group
 from tracegraph.errors import NotFound, TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, ModelT, OrgInput, TokenInput, parse
@@ -25,7 +26,7 @@ from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
 
-app = typer.Typer(help="Bootstrap on the store directly: orgs and API tokens.", no_args_is_help=True)
+app = command_group("Bootstrap on the store directly: orgs and API tokens.")
 
 T = TypeVar("T")
 

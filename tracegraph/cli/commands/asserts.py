@@ -11,9 +11,10 @@ import typer
 from tracegraph.cli.client import CliError
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.table import render
 
-app = typer.Typer(help="CI gates: exit 1 unless compliant.", no_args_is_help=True)
+app = command_group("CI gates: exit 1 unless compliant.")
 
 EVALUATION = """
 fragment Evaluation on PolicyEvaluationResult {

@@ -8,8 +8,9 @@ import typer
 
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 
-app = typer.Typer(help="Compare snapshots.", no_args_is_help=True)
+app = command_group("Compare snapshots.")
 
 DIFF = """
 query Diff($org: String!, $from: String!, $to: String!) {

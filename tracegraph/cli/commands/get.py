@@ -11,9 +11,10 @@ import typer
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.timefmt import age, rfc1123
 
-app = typer.Typer(help="Show one snapshot, artifact, environment or flow.", no_args_is_help=True)
+app = command_group("Show one snapshot, artifact, environment or flow.")
 
 ARTIFACT_FIELDS = """
 fragment ArtifactBlock on Artifact {

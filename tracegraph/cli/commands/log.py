@@ -9,9 +9,10 @@ import typer
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.timefmt import rfc1123
 
-app = typer.Typer(help="Show the history of an environment.", no_args_is_help=True)
+app = command_group("Show the history of an environment.")
 
 LATEST_INDEX = """
 query LatestIndex($org: String!, $env: String!) { environment(org: $org, name: $env) { latestIndex } }
