@@ -10,6 +10,7 @@ from typing import Annotated, ClassVar
 import typer
 
 from tracegraph import __version__
+from tracegraph.cli.client import with_scheme
 from tracegraph.cli.config import load_config
 from tracegraph.cli.context import CliOptions, Output
 from tracegraph.cli.group import HELP_OPTIONS
@@ -100,7 +101,7 @@ def resolve_options(
     saved: dict[str, str], *, host: str | None, org: str | None, api_token: str | None, output: Output
 ) -> CliOptions:
     """Flags and variables first, then the config file — whose token belongs to its server only."""
-    server = host or saved.get("host") or DEFAULT_HOST
+    server = with_scheme(host) if host else saved.get("host") or DEFAULT_HOST
     saved_token = saved.get("api_token") if server == saved.get("host", DEFAULT_HOST) else None
     return CliOptions(host=server, org=org or saved.get("org"), api_token=api_token or saved_token, output=output)
 

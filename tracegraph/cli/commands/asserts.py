@@ -78,7 +78,7 @@ def assert_snapshot(
     environment, expr = split_snapshot_expr(snapshot)
     variables = {"org": settings.require_org(), "environment": environment, "expr": expr}
     with client(ctx) as graphql:
-        found = graphql.execute(SNAPSHOT, variables)["environment"]
+        found = graphql.execute(SNAPSHOT, variables, flags={"expr": "SNAPSHOT"})["environment"]
     shown = found["snapshot"]
     label = f"{found['name']}#{shown['index']}"
     evaluation = shown["policyEvaluation"]
@@ -115,7 +115,7 @@ def assert_artifact(
         raise CliError(f"{reference!r} must be FLOW@FINGERPRINT")
     variables = {"org": settings.require_org(), "environment": environment, "flow": flow, "fingerprint": fingerprint}
     with client(ctx) as graphql:
-        found = graphql.execute(ARTIFACT, variables)["environment"]
+        found = graphql.execute(ARTIFACT, variables, flags={"fingerprint": "FLOW@FINGERPRINT"})["environment"]
     evaluation = found["artifactEvaluation"]
     if settings.output is Output.JSON:
         emit_json({"environment": found["name"], **evaluation})

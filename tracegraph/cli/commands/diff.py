@@ -66,7 +66,7 @@ def diff_snapshots(
     settings = options(ctx)
     with client(ctx) as graphql:
         variables = {"org": settings.require_org(), "from": local_times(source), "to": local_times(target)}
-        found = graphql.execute(DIFF, variables)["diff"]
+        found = graphql.execute(DIFF, variables, flags={"from": "SOURCE", "to": "TARGET"})["diff"]
     if settings.output is Output.JSON:
         emit_json(found)
         return

@@ -111,12 +111,13 @@ def fetch_artifacts(graphql: GraphQLClient, org: str, reference: str) -> list[di
     """`FLOW@FINGERPRINT-PREFIX` or `FLOW:COMMIT-PREFIX`."""
     if "@" in reference:
         flow, fingerprint = reference.split("@", 1)
-        data = graphql.execute(ARTIFACT_BY_FINGERPRINT, {"org": org, "flow": flow, "fingerprint": fingerprint})
+        variables = {"org": org, "flow": flow, "fingerprint": fingerprint}
+        data = graphql.execute(ARTIFACT_BY_FINGERPRINT, variables, flags={"fingerprint": "FINGERPRINT-PREFIX"})
         return [data["artifact"]]
     if ":" in reference:
         flow, commit = reference.split(":", 1)
         found: list[dict[str, Any]] = graphql.execute(
-            ARTIFACTS_BY_COMMIT, {"org": org, "flow": flow or None, "commit": commit}
+            ARTIFACTS_BY_COMMIT, {"org": org, "flow": flow or None, "commit": commit}, flags={"commit": "COMMIT-PREFIX"}
         )["artifacts"]
         if not found:
             raise CliError(f"no artifact of flow '{flow}' was built from commit {commit}")
@@ -154,7 +155,7 @@ def get_snapshot(
     with client(ctx) as graphql:
         while True:
             variables = {"org": settings.require_org(), "env": environment, "expr": expr, "after": after}
-            data = graphql.execute(SNAPSHOT, variables)
+            data = graphql.execute(SNAPSHOT, variables, flags={"expr": "EXPRESSION", "after": "EXPRESSION"})
             snapshot = data["environment"]["snapshot"]
             nodes += snapshot["running"]["nodes"]
             if not snapshot["running"]["pageInfo"]["hasNextPage"]:

@@ -25,6 +25,24 @@ app = command_group("Report builds, deployments, snapshots and git history.")
 
 COMMIT_BATCH = 1000
 
+# The GraphQL input fields that errors name, as the flags the user typed.
+ARTIFACT_FLAGS = {
+    "input.flow": "--flow",
+    "input.fingerprint": "--fingerprint",
+    "input.name": "NAME",
+    "input.gitCommit": "--commit",
+    "input.commitUrl": "--commit-url",
+    "input.buildUrl": "--build-url",
+}
+DEPLOYMENT_FLAGS = {
+    "input.flow": "--flow",
+    "input.fingerprint": "--fingerprint",
+    "input.environment": "--environment",
+    "input.user": "--user",
+    "input.description": "--description",
+}
+SNAPSHOT_FLAGS = {"input.environment": "ENVIRONMENT", "input.reportedAt": "--reported-at"}
+
 REPORT_ARTIFACT = """
 mutation ReportArtifact($input: ReportArtifactInput!) {
   reportArtifact(input: $input) { artifact { name fingerprint flow { name } gitCommit state } }
@@ -105,7 +123,7 @@ def report_artifact(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_ARTIFACT, variables)
+        data = graphql.execute(REPORT_ARTIFACT, variables, flags=ARTIFACT_FLAGS)
     artifact = data["reportArtifact"]["artifact"]
     _finish(ctx, data, f"Reported artifact {artifact['name']} ({artifact['fingerprint']}) in flow {flow}")
 
@@ -132,7 +150,7 @@ def report_deployment(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_DEPLOYMENT, variables)
+        data = graphql.execute(REPORT_DEPLOYMENT, variables, flags=DEPLOYMENT_FLAGS)
     number = data["reportDeployment"]["deployment"]["number"]
     _finish(ctx, data, f"Reported deployment #{number} of {flow} to {environment}")
 
@@ -192,11 +210,13 @@ def report_snapshot(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_SNAPSHOT, variables)
+        data = graphql.execute(REPORT_SNAPSHOT, variables, flags=SNAPSHOT_FLAGS)
     answer = data["reportSnapshot"]
     index = answer["snapshot"]["index"]
+    # Each description ends with its own full stop ("… (from 0 to 1)."): dropped inside the list, one at the end.
+    events = "; ".join(f"{event['name']}: {event['description'].rstrip('.')}" for event in answer["events"])
     summary = (
-        f"Snapshot {environment}#{index}: " + "; ".join(f"{e['name']}: {e['description']}" for e in answer["events"])
+        f"Snapshot {environment}#{index}: {events}."
         if answer["changed"]
         else f"No change: {environment} is still at snapshot #{index}"
     )
@@ -217,6 +237,8 @@ def report_commits(
     from tracegraph.ingest.git_history import GitError, ImportNotes, list_commits, read_listed, remote_url
 
     org = options(ctx).require_org()
+    if not repo.is_dir():
+        raise CliError(f"--repo: no such directory: {repo}")
     notes = ImportNotes()
     try:
         url = repo_url or remote_url(repo)
