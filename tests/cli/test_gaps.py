@@ -106,16 +106,38 @@ def test_output_to_a_pipe_starts_with_content(server: RunningServer, args: list[
 def test_log_filtered_by_repository(server: RunningServer) -> None:
     everything = server.cli("--output", "json", "log", "env", "aws-beta", "--page-limit", "5").stdout
     filtered = server.cli("--output", "json", "log", "env", "aws-beta", "--page-limit", "5", "--repo", CREATOR).stdout
-    all_names = {event["name"] for snapshot in _snapshots(everything) for event in snapshot["events"]["nodes"]}
-    names = {event["name"] for snapshot in _snapshots(filtered) for event in snapshot["events"]["nodes"]}
+    all_names = {event["artifact_name"] for event in json.loads(everything)}
+    names = {event["artifact_name"] for event in json.loads(filtered)}
     assert any("creator" not in name for name in all_names)  # something to filter out
     assert names
     assert all("/creator:" in name for name in names)
     second = server.cli("--output", "json", "log", "env", "aws-beta", "--page-limit", "5", "--repo", CREATOR,
                         "--page", "2").stdout  # fmt: skip
-    assert {s["index"] for s in _snapshots(second)}.isdisjoint({s["index"] for s in _snapshots(filtered)})
+    assert {e["snapshot_index"] for e in json.loads(second)}.isdisjoint(
+        {e["snapshot_index"] for e in json.loads(filtered)}
+    )
 
 
-def _snapshots(printed: str) -> list[dict[str, object]]:
-    nodes: list[dict[str, object]] = json.loads(printed)["environment"]["snapshots"]["nodes"]
-    return nodes
+def test_json_shapes_are_kosli_named_and_flat(server: RunningServer) -> None:
+    """docs/cli.md's shapes, field for field: a script reading them must not see the GraphQL query's nesting."""
+    events = json.loads(server.cli("--output", "json", "log", "env", "aws-prod", "--page-limit", "2").stdout)
+    assert events
+    assert all(set(event) == LOG_EVENT for event in events)
+    assert events[0]["snapshot_index"] == 179
+    assert events[0]["pipeline"] == "creator"
+    snapshot = json.loads(server.cli("--output", "json", "get", "snapshot", "aws-prod#179").stdout)
+    assert set(snapshot) == {"environment_name", "index", "timestamp", "artifacts"}
+    assert snapshot["index"] == 179
+    assert all(set(artifact) == SNAPSHOT_ARTIFACT for artifact in snapshot["artifacts"])
+    environment = json.loads(server.cli("--output", "json", "get", "environment", "aws-prod").stdout)
+    assert environment["latest_snapshot_index"] == 179
+    assert set(environment) == {"name", "type", "description", "created_at", "last_reported_at", "last_modified_at",
+                                "latest_snapshot_index"}  # fmt: skip
+    flow = json.loads(server.cli("--output", "json", "get", "flow", "creator").stdout)
+    assert flow == {**flow, "name": "creator", "repo_url": CREATOR}
+    assert set(flow) == {"name", "description", "repo_url", "created_at"}
+
+
+LOG_EVENT = {"environment_name", "snapshot_index", "reported_at", "artifact_name", "sha256", "description", "type",
+             "pipeline", "flows", "deployments", "findings"}  # fmt: skip
+SNAPSHOT_ARTIFACT = {"name", "fingerprint", "flow_name", "git_commit", "instances", "running_since_index", "flows"}

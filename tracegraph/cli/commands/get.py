@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
+from tracegraph.cli import shapes, table
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
@@ -161,9 +161,8 @@ def get_snapshot(
             if not snapshot["running"]["pageInfo"]["hasNextPage"]:
                 break
             after = snapshot["running"]["pageInfo"]["endCursor"]
-    snapshot["running"]["nodes"] = nodes
     if settings.output is Output.JSON:
-        emit_json(data)
+        emit_json(shapes.snapshot(environment, snapshot, nodes))
         return
     typer.echo(f"Snapshot {environment}#{snapshot['index']}, reported at {rfc1123(snapshot['reportedAt'])}")
     rows = [["COMMIT", "ARTIFACT", "FLOW", "RUNNING_SINCE", "REPLICAS"]]
@@ -187,7 +186,7 @@ def get_environment(ctx: typer.Context, name: Annotated[str, typer.Argument(help
     with client(ctx) as graphql:
         env = graphql.execute(ENVIRONMENT, {"org": settings.require_org(), "env": name})["environment"]
     if settings.output is Output.JSON:
-        emit_json(env)
+        emit_json(shapes.environment(env))
         return
     never = "never"
     typer.echo(
@@ -213,7 +212,7 @@ def get_flow(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The f
     with client(ctx) as graphql:
         flow = graphql.execute(FLOW, {"org": settings.require_org(), "name": name})["flow"]
     if settings.output is Output.JSON:
-        emit_json(flow)
+        emit_json(shapes.flow(flow))
         return
     typer.echo(
         table.render(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
+from tracegraph.cli import shapes, table
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
@@ -120,10 +120,10 @@ def log_env(
             variables = {"org": org, "env": environment, "interval": interval, "first": 100, "repos": repo}
             data = graphql.execute(LOG, {**variables, "oldestFirst": reverse}, flags=LOG_FLAGS)
             shown = interval
-    if settings.output is Output.JSON:
-        emit_json(data)
-        return
     snapshots = data["environment"]["snapshots"]["nodes"]
+    if settings.output is Output.JSON:
+        emit_json(shapes.log_events(environment, snapshots))
+        return
     if not snapshots:
         typer.echo(f"No snapshots of {environment} in {shown}.")
         return
