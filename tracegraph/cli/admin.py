@@ -16,7 +16,8 @@ import typer
 from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
-from tracegraph.cli.context import fails_cleanly
+from tracegraph.cli.context import Output, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.errors import NotFound, TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, ModelT, OrgInput, TokenInput, parse
@@ -25,7 +26,7 @@ from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
 
-app = typer.Typer(help="Bootstrap on the store directly: orgs and API tokens.", no_args_is_help=True)
+app = command_group("Bootstrap on the store directly: orgs and API tokens.")
 
 T = TypeVar("T")
 
@@ -168,14 +169,15 @@ def create_token(
 @app.command("list-tokens")
 @fails_cleanly
 def list_tokens(
+    ctx: typer.Context,
     org: Annotated[str, typer.Option(help="The org.")],
     data_dir: DataDir = None,
     neo4j_uri: Neo4jUri = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (as the global --output json does).")] = False,
 ) -> None:
     """The org's tokens, without secrets."""
     found = _on_store(data_dir, neo4j_uri, lambda store: store.list_tokens(org))
-    if as_json:
+    if as_json or options(ctx).output is Output.JSON:
         typer.echo(json.dumps([token.model_dump(mode="json") for token in found], indent=2))
         return
     rows = [["ID", "NAME", "ROLE", "EXPIRES", "REVOKED"]]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import logging.config
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,13 @@ logger = logging.getLogger(__name__)
 
 # What each worker process imports and calls to build its app; `create_app()` reads the TRACEGRAPH_* variables.
 APP_FACTORY = "tracegraph.app:create_app"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
 
 
 def serve(
@@ -55,7 +63,7 @@ def serve(
         int | None,
         typer.Option(min=1, help="Worker processes, e.g. one per core [env TRACEGRAPH_WORKERS; default 1]."),
     ] = None,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    log_level: Annotated[LogLevel, typer.Option(case_sensitive=False, help="How much to log.")] = LogLevel.INFO,
 ) -> None:
     """Serve the GraphQL API (and GraphiQL at /graphql) until interrupted."""
     given: dict[str, Any] = {

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 PADDING = 2
 
 
@@ -16,6 +12,11 @@ def render(rows: Sequence[Sequence[str]], *, padding: int = PADDING) -> str:
     """Rows of plain-text cells (no Rich markup is interpreted) → aligned lines."""
     if not rows:
         return ""
+    # Imported here: Rich costs a tenth of a second, which commands printing JSON or one line need not pay.
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     layout = Table(box=None, show_header=False, show_edge=False, pad_edge=False, padding=(0, padding, 0, 0))
     for _ in range(max(len(row) for row in rows)):
         layout.add_column(no_wrap=True, overflow="ignore")

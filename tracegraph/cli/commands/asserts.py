@@ -11,9 +11,10 @@ import typer
 from tracegraph.cli.client import CliError
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.table import render
 
-app = typer.Typer(help="CI gates: exit 1 unless compliant.", no_args_is_help=True)
+app = command_group("CI gates: exit 1 unless compliant.")
 
 EVALUATION = """
 fragment Evaluation on PolicyEvaluationResult {
@@ -77,7 +78,7 @@ def assert_snapshot(
     environment, expr = split_snapshot_expr(snapshot)
     variables = {"org": settings.require_org(), "environment": environment, "expr": expr}
     with client(ctx) as graphql:
-        found = graphql.execute(SNAPSHOT, variables)["environment"]
+        found = graphql.execute(SNAPSHOT, variables, flags={"expr": "SNAPSHOT"})["environment"]
     shown = found["snapshot"]
     label = f"{found['name']}#{shown['index']}"
     evaluation = shown["policyEvaluation"]
@@ -114,7 +115,7 @@ def assert_artifact(
         raise CliError(f"{reference!r} must be FLOW@FINGERPRINT")
     variables = {"org": settings.require_org(), "environment": environment, "flow": flow, "fingerprint": fingerprint}
     with client(ctx) as graphql:
-        found = graphql.execute(ARTIFACT, variables)["environment"]
+        found = graphql.execute(ARTIFACT, variables, flags={"fingerprint": "FLOW@FINGERPRINT"})["environment"]
     evaluation = found["artifactEvaluation"]
     if settings.output is Output.JSON:
         emit_json({"environment": found["name"], **evaluation})

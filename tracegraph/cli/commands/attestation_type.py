@@ -12,10 +12,11 @@ import typer
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.inputs import AttestationTypeInput, parse
 
-app = typer.Typer(help="Define and list custom attestation types.", no_args_is_help=True)
+app = command_group("Define and list custom attestation types.")
 
 CREATE = """
 mutation CreateAttestationType($input: CreateAttestationTypeInput!) {

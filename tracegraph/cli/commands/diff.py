@@ -8,8 +8,9 @@ import typer
 
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 
-app = typer.Typer(help="Compare snapshots.", no_args_is_help=True)
+app = command_group("Compare snapshots.")
 
 DIFF = """
 query Diff($org: String!, $from: String!, $to: String!) {
@@ -65,7 +66,7 @@ def diff_snapshots(
     settings = options(ctx)
     with client(ctx) as graphql:
         variables = {"org": settings.require_org(), "from": local_times(source), "to": local_times(target)}
-        found = graphql.execute(DIFF, variables)["diff"]
+        found = graphql.execute(DIFF, variables, flags={"from": "SOURCE", "to": "TARGET"})["diff"]
     if settings.output is Output.JSON:
         emit_json(found)
         return

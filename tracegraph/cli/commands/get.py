@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
+from tracegraph.cli import shapes, table
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.timefmt import age, rfc1123
 
-app = typer.Typer(help="Show one snapshot, artifact, environment or flow.", no_args_is_help=True)
+app = command_group("Show one snapshot, artifact, environment or flow.")
 
 ARTIFACT_FIELDS = """
 fragment ArtifactBlock on Artifact {
@@ -110,12 +111,13 @@ def fetch_artifacts(graphql: GraphQLClient, org: str, reference: str) -> list[di
     """`FLOW@FINGERPRINT-PREFIX` or `FLOW:COMMIT-PREFIX`."""
     if "@" in reference:
         flow, fingerprint = reference.split("@", 1)
-        data = graphql.execute(ARTIFACT_BY_FINGERPRINT, {"org": org, "flow": flow, "fingerprint": fingerprint})
+        variables = {"org": org, "flow": flow, "fingerprint": fingerprint}
+        data = graphql.execute(ARTIFACT_BY_FINGERPRINT, variables, flags={"fingerprint": "FINGERPRINT-PREFIX"})
         return [data["artifact"]]
     if ":" in reference:
         flow, commit = reference.split(":", 1)
         found: list[dict[str, Any]] = graphql.execute(
-            ARTIFACTS_BY_COMMIT, {"org": org, "flow": flow or None, "commit": commit}
+            ARTIFACTS_BY_COMMIT, {"org": org, "flow": flow or None, "commit": commit}, flags={"commit": "COMMIT-PREFIX"}
         )["artifacts"]
         if not found:
             raise CliError(f"no artifact of flow '{flow}' was built from commit {commit}")
@@ -153,15 +155,14 @@ def get_snapshot(
     with client(ctx) as graphql:
         while True:
             variables = {"org": settings.require_org(), "env": environment, "expr": expr, "after": after}
-            data = graphql.execute(SNAPSHOT, variables)
+            data = graphql.execute(SNAPSHOT, variables, flags={"expr": "EXPRESSION", "after": "EXPRESSION"})
             snapshot = data["environment"]["snapshot"]
             nodes += snapshot["running"]["nodes"]
             if not snapshot["running"]["pageInfo"]["hasNextPage"]:
                 break
             after = snapshot["running"]["pageInfo"]["endCursor"]
-    snapshot["running"]["nodes"] = nodes
     if settings.output is Output.JSON:
-        emit_json(data)
+        emit_json(shapes.snapshot(environment, snapshot, nodes))
         return
     typer.echo(f"Snapshot {environment}#{snapshot['index']}, reported at {rfc1123(snapshot['reportedAt'])}")
     rows = [["COMMIT", "ARTIFACT", "FLOW", "RUNNING_SINCE", "REPLICAS"]]
@@ -185,7 +186,7 @@ def get_environment(ctx: typer.Context, name: Annotated[str, typer.Argument(help
     with client(ctx) as graphql:
         env = graphql.execute(ENVIRONMENT, {"org": settings.require_org(), "env": name})["environment"]
     if settings.output is Output.JSON:
-        emit_json(env)
+        emit_json(shapes.environment(env))
         return
     never = "never"
     typer.echo(
@@ -211,7 +212,7 @@ def get_flow(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The f
     with client(ctx) as graphql:
         flow = graphql.execute(FLOW, {"org": settings.require_org(), "name": name})["flow"]
     if settings.output is Output.JSON:
-        emit_json(flow)
+        emit_json(shapes.flow(flow))
         return
     typer.echo(
         table.render(

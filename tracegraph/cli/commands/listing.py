@@ -10,9 +10,10 @@ from tracegraph.cli import table
 from tracegraph.cli.client import GraphQLClient
 from tracegraph.cli.commands.log import log_env
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.timefmt import rfc1123
 
-app = typer.Typer(help="List environments, flows, artifacts or snapshots.", no_args_is_help=True)
+app = command_group("List environments, flows, artifacts or snapshots.")
 
 ENVIRONMENTS = """
 query Environments($org: String!, $after: String) {

@@ -6,22 +6,27 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
-from tracegraph.cli.client import CliError
+from tracegraph.cli import shapes, table
+from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.timefmt import rfc1123
 
-app = typer.Typer(help="Show the history of an environment.", no_args_is_help=True)
+app = command_group("Show the history of an environment.")
 
 LATEST_INDEX = """
 query LatestIndex($org: String!, $env: String!) { environment(org: $org, name: $env) { latestIndex } }
 """
 LOG = """
-query Log($org: String!, $env: String!, $interval: String, $first: Int, $oldestFirst: Boolean!) {
+query Log(
+  $org: String!, $env: String!, $interval: String, $first: Int, $after: String, $oldestFirst: Boolean!,
+  $repos: [String!]
+) {
   environment(org: $org, name: $env) {
     name
-    snapshots(interval: $interval, first: $first, oldestFirst: $oldestFirst) {
+    snapshots(interval: $interval, first: $first, after: $after, oldestFirst: $oldestFirst, repos: $repos) {
       totalCount
+      pageInfo { hasNextPage endCursor }
       nodes {
         index
         reportedAt
@@ -38,6 +43,9 @@ query Log($org: String!, $env: String!, $interval: String, $first: Int, $oldestF
   }
 }
 """
+
+
+LOG_FLAGS = {"interval": "--interval", "repos": "--repo", "repo_urls": "--repo"}
 
 
 def page_interval(latest: int, page: int, limit: int, reverse: bool) -> str | None:
@@ -92,24 +100,54 @@ def log_env(
     page: Annotated[int, typer.Option(min=1, help="Page number, newest page first.")] = 1,
     page_limit: Annotated[int, typer.Option(min=1, max=100, help="Snapshots per page.")] = 15,
     reverse: Annotated[bool, typer.Option(help="Oldest first.")] = False,
+    repo: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only changes of artifacts built from a commit of this repository (its URL); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List an environment's snapshots with what started, stopped or scaled in each."""
     settings = options(ctx)
     org = settings.require_org()
     with client(ctx) as graphql:
-        if interval is None:
-            latest = graphql.execute(LATEST_INDEX, {"org": org, "env": environment})["environment"]["latestIndex"]
-            interval = page_interval(latest, page, page_limit, reverse)
-            if interval is None:
-                raise CliError(f"page {page} is past the last snapshot of {environment} (#{latest})")
-        data = graphql.execute(
-            LOG, {"org": org, "env": environment, "interval": interval, "first": 100, "oldestFirst": reverse}
-        )
-    if settings.output is Output.JSON:
-        emit_json(data)
-        return
+        if repo and interval is None:
+            data = _filtered_page(graphql, org, environment, repo, page, page_limit, reverse)
+            shown = f"page {page} of its changes from {', '.join(repo)}"
+        else:
+            interval = interval or _page_interval(graphql, org, environment, page, page_limit, reverse)
+            variables = {"org": org, "env": environment, "interval": interval, "first": 100, "repos": repo}
+            data = graphql.execute(LOG, {**variables, "oldestFirst": reverse}, flags=LOG_FLAGS)
+            shown = interval
     snapshots = data["environment"]["snapshots"]["nodes"]
+    if settings.output is Output.JSON:
+        emit_json(shapes.log_events(environment, snapshots))
+        return
     if not snapshots:
-        typer.echo(f"No snapshots of {environment} in {interval}.")
+        typer.echo(f"No snapshots of {environment} in {shown}.")
         return
     typer.echo(table.render(log_rows(snapshots)))
+
+
+def _page_interval(graphql: GraphQLClient, org: str, environment: str, page: int, limit: int, reverse: bool) -> str:
+    latest = graphql.execute(LATEST_INDEX, {"org": org, "env": environment})["environment"]["latestIndex"]
+    interval = page_interval(latest, page, limit, reverse)
+    if interval is None:
+        raise CliError(f"page {page} is past the last snapshot of {environment} (#{latest})")
+    return interval
+
+
+def _filtered_page(
+    graphql: GraphQLClient, org: str, environment: str, repos: list[str], page: int, limit: int, reverse: bool
+) -> dict[str, Any]:
+    """Page N of a filtered log: snapshot numbers no longer say where a page starts, so the cursor is followed."""
+    after = None
+    variables = {"org": org, "env": environment, "first": limit, "oldestFirst": reverse, "repos": repos}
+    for number in range(1, page + 1):
+        data = graphql.execute(LOG, {**variables, "after": after}, flags=LOG_FLAGS)
+        info = data["environment"]["snapshots"]["pageInfo"]
+        if number < page and not info["hasNextPage"]:
+            raise CliError(f"page {page} is past the last snapshot of {environment} with changes from these repos")
+        after = info["endCursor"]
+    return data

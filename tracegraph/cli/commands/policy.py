@@ -9,10 +9,11 @@ import typer
 
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
+from tracegraph.cli.group import command_group
 from tracegraph.cli.table import render
 from tracegraph.policies import MAX_POLICY_BYTES
 
-app = typer.Typer(help="Environment policies: create, attach, detach, list.", no_args_is_help=True)
+app = command_group("Environment policies: create, attach, detach, list.")
 
 CREATE = """
 mutation Create($input: CreatePolicyInput!) {

@@ -9,33 +9,39 @@ from collections.abc import Iterable
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
-from rich.console import Console
-from rich.progress import Progress
 
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.commands.fingerprint import EXCLUDE_HELP
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
-from tracegraph.errors import InvalidInput
-from tracegraph.fingerprint_patterns import split_flag_values
-from tracegraph.fingerprints import fingerprint as compute_fingerprint
-from tracegraph.graph.inputs import CommitInput
-from tracegraph.ingest.git_history import (
-    GitError,
-    ImportNotes,
-    list_commits,
-    probes,
-    read_listed,
-    remote_url,
-    tips,
-)
+from tracegraph.cli.group import command_group
 
-app = typer.Typer(help="Report builds, deployments, snapshots and git history.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from tracegraph.graph.inputs import CommitInput
+
+app = command_group("Report builds, deployments, snapshots and git history.")
 
 COMMIT_BATCH = 1000
+
+# The GraphQL input fields that errors name, as the flags the user typed.
+ARTIFACT_FLAGS = {
+    "input.flow": "--flow",
+    "input.fingerprint": "--fingerprint",
+    "input.name": "NAME",
+    "input.gitCommit": "--commit",
+    "input.commitUrl": "--commit-url",
+    "input.buildUrl": "--build-url",
+}
+DEPLOYMENT_FLAGS = {
+    "input.flow": "--flow",
+    "input.fingerprint": "--fingerprint",
+    "input.environment": "--environment",
+    "input.user": "--user",
+    "input.description": "--description",
+}
+SNAPSHOT_FLAGS = {"input.environment": "ENVIRONMENT", "input.reportedAt": "--reported-at"}
 
 REPORT_ARTIFACT = """
 mutation ReportArtifact($input: ReportArtifactInput!) {
@@ -74,6 +80,10 @@ def _finish(ctx: typer.Context, data: dict[str, Any], summary: str) -> None:
 
 
 def _path_fingerprint(path: str, exclude: list[str]) -> str:
+    from tracegraph.errors import InvalidInput
+    from tracegraph.fingerprint_patterns import split_flag_values
+    from tracegraph.fingerprints import fingerprint as compute_fingerprint
+
     try:
         return compute_fingerprint(path, exclude=split_flag_values(exclude))
     except (OSError, InvalidInput) as error:
@@ -113,7 +123,7 @@ def report_artifact(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_ARTIFACT, variables)
+        data = graphql.execute(REPORT_ARTIFACT, variables, flags=ARTIFACT_FLAGS)
     artifact = data["reportArtifact"]["artifact"]
     _finish(ctx, data, f"Reported artifact {artifact['name']} ({artifact['fingerprint']}) in flow {flow}")
 
@@ -140,12 +150,14 @@ def report_deployment(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_DEPLOYMENT, variables)
+        data = graphql.execute(REPORT_DEPLOYMENT, variables, flags=DEPLOYMENT_FLAGS)
     number = data["reportDeployment"]["deployment"]["number"]
     _finish(ctx, data, f"Reported deployment #{number} of {flow} to {environment}")
 
 
 def _running_from_file(path: Path) -> list[dict[str, Any]]:
+    import yaml
+
     try:
         text = path.read_text()
         loaded = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -198,11 +210,13 @@ def report_snapshot(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_SNAPSHOT, variables)
+        data = graphql.execute(REPORT_SNAPSHOT, variables, flags=SNAPSHOT_FLAGS)
     answer = data["reportSnapshot"]
     index = answer["snapshot"]["index"]
+    # Each description ends with its own full stop ("… (from 0 to 1)."): dropped inside the list, one at the end.
+    events = "; ".join(f"{event['name']}: {event['description'].rstrip('.')}" for event in answer["events"])
     summary = (
-        f"Snapshot {environment}#{index}: " + "; ".join(f"{e['name']}: {e['description']}" for e in answer["events"])
+        f"Snapshot {environment}#{index}: {events}."
         if answer["changed"]
         else f"No change: {environment} is still at snapshot #{index}"
     )
@@ -220,7 +234,11 @@ def report_commits(
     full: Annotated[bool, typer.Option("--full", help="Send every commit, also those the server has.")] = False,
 ) -> None:
     """Upload the git history of a local clone (commits with parents): only what the server lacks; safe to re-run."""
+    from tracegraph.ingest.git_history import GitError, ImportNotes, list_commits, read_listed, remote_url
+
     org = options(ctx).require_org()
+    if not repo.is_dir():
+        raise CliError(f"--repo: no such directory: {repo}")
     notes = ImportNotes()
     try:
         url = repo_url or remote_url(repo)
@@ -255,6 +273,8 @@ def report_commits(
 def _known_history(graphql: GraphQLClient, org: str, repo: Path, revisions: str | None) -> list[str] | None:
     """Commits whose whole history the server has, among the tips of `revisions` and probes behind them; None when
     the server cannot say (a version without `commitsWithHistory`)."""
+    from tracegraph.ingest.git_history import probes, tips
+
     candidates = probes(repo, tips(repo, revisions), limit=MAX_HISTORY_QUESTION)
     known: list[str] = []
     try:
@@ -278,6 +298,9 @@ def _upload_history(
     total: int,
     batch_size: int,
 ) -> tuple[int, int]:
+    from rich.console import Console
+    from rich.progress import Progress
+
     received = created = 0
     # The bar goes to stderr, and only on a terminal: stdout keeps the one summary line (or the JSON).
     console = Console(stderr=True)
