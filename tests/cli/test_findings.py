@@ -36,10 +36,30 @@ def test_findings_at_a_snapshot_of_one_kind_and_as_json(server: RunningServer) -
     assert lines[2] == "Rolled back (started as a newer build of its flow stopped): 1"
     assert lines[4].split()[-1] == "ANCESTRY"
     assert not any(line.startswith("Non-compliant") for line in lines)  # only the kind asked for
-    answer = json.loads(server.cli("--org", "cyber-dojo", "--output", "json", "findings", "aws-prod").stdout)
-    found = answer["environment"]["findings"]
-    assert [item["deployment"]["flow"]["name"] for item in found["deployedNotStarted"]] == ["saver"]
+    found = json.loads(server.cli("--org", "cyber-dojo", "--output", "json", "findings", "aws-prod").stdout)
+    assert (found["environment_name"], found["snapshot_index"], found["start_window_seconds"]) == ("aws-prod", 179, 600)
+    assert [(item["flow_name"], item["deployment_number"]) for item in found["deployed_not_started"]] == [("saver", 16)]
     assert found["total"] == 3  # and differ's failed scan, saver's missing one (aws-prod's policy)
+    assert [item["flow_name"] for item in found["non_compliant"]] == ["differ", "saver"]
+    assert "prod-policy: missing attestation container-scan (snyk)" in found["non_compliant"][1]["reasons"]
+    assert set(found) == {
+        "environment_name",
+        "snapshot_index",
+        "as_of",
+        "start_window_seconds",
+        "total",
+        "without_provenance",
+        "deployed_not_started",
+        "pending_deployments",
+        "started_without_deployment",
+        "non_compliant",
+        "roll_backs",
+    }  # the documented shape (docs/cli.md)
+    rolled = json.loads(
+        server.cli("--org", "cyber-dojo", "--output", "json", "findings", "aws-beta", "--snapshot", "7").stdout
+    )
+    (back,) = rolled["roll_backs"]
+    assert (back["flow_name"], back["basis"], back["running_since_index"]) == ("custom-start-points", "ANCESTRY", 7)
 
 
 def test_log_marks_the_events_that_raised_findings(server: RunningServer) -> None:
@@ -78,5 +98,13 @@ def test_versions_of_a_flow_in_every_environment(server: RunningServer) -> None:
     assert lines[0].split() == ["ENVIRONMENT", "SNAPSHOT", "NAME", "FLOW", "COMMIT", "FINGERPRINT", "INSTANCES"]
     assert [line.split()[:2] for line in lines[1:]] == [["aws-beta", "#200"], ["aws-prod", "#179"]]
     assert len({line.split()[5] for line in lines[1:]}) == 1  # the same build runs in both
+    places = json.loads(server.cli("--org", "cyber-dojo", "--output", "json", "versions", "--flow", "creator").stdout)
+    assert [(place["environment_name"], place["snapshot_index"]) for place in places] == [
+        ("aws-beta", 200),
+        ("aws-prod", 179),
+    ]
+    (artifact,) = places[1]["artifacts"]
+    assert [flow["flow_name"] for flow in artifact["flows"]] == ["creator"]
+    assert artifact["flows"][0]["git_commit"].startswith("e0f31af")
     wrong = server.cli("--org", "cyber-dojo", "versions", check=False)
     assert (wrong.returncode, wrong.stderr.strip()) == (1, "Error: give exactly one of --flow and --name")

@@ -77,3 +77,80 @@ def flow(found: dict[str, Any]) -> dict[str, Any]:
 def _first_flow(artifacts: list[dict[str, Any]]) -> str:
     """kosli's single flow name (`pipeline`, `flow_name`); "" without provenance, as kosli's CLI expects a string."""
     return min((artifact["flow"]["name"] for artifact in artifacts), default="")
+
+
+def findings(environment: str, found: dict[str, Any]) -> dict[str, Any]:
+    """`findings`: what is wrong in one snapshot of the environment, a flat list per kind (tracegraph's own)."""
+
+    def deployed(item: dict[str, Any]) -> dict[str, Any]:
+        deployment = item["deployment"]
+        return {
+            "flow_name": deployment["flow"]["name"],
+            "deployment_number": deployment["number"],
+            "artifact_name": item["artifact"]["name"] if item["artifact"] else None,
+            "fingerprint": deployment["fingerprint"],
+            "reported_at": deployment["reportedAt"],
+            "window_ends_at": item["windowEndsAt"],
+        }
+
+    return {
+        "environment_name": environment,
+        "snapshot_index": found["snapshotIndex"],
+        "as_of": found["asOf"],
+        "start_window_seconds": found["startWindowSeconds"],
+        "total": found["total"],
+        "without_provenance": [
+            {"name": i["name"], "fingerprint": i["fingerprint"], "running_since_index": i["sinceIndex"]}
+            for i in found["withoutProvenance"]
+        ],
+        "deployed_not_started": [deployed(item) for item in found["deployedNotStarted"]],
+        "pending_deployments": [deployed(item) for item in found["pendingDeployments"]],
+        "started_without_deployment": [
+            {
+                "name": i["name"],
+                "fingerprint": i["fingerprint"],
+                "flows": sorted({a["flow"]["name"] for a in i["artifacts"]}),
+                "running_since_index": i["sinceIndex"],
+            }
+            for i in found["startedWithoutDeployment"]
+        ],
+        "non_compliant": [
+            {"name": i["running"]["name"], "flow_name": i["artifact"]["flow"]["name"], "reasons": i["reasons"]}
+            for i in found["nonCompliant"]
+        ],
+        "roll_backs": [
+            {
+                "name": i["running"]["name"],
+                "flow_name": i["started"]["flow"]["name"],
+                "git_commit": i["started"]["gitCommit"],
+                "replaced_name": i["replaced"]["name"],
+                "replaced_git_commit": i["replaced"]["gitCommit"],
+                "running_since_index": i["running"]["sinceIndex"],
+                "basis": i["basis"],
+            }
+            for i in found["rollBacks"]
+        ],
+    }
+
+
+def versions(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`versions`: per environment (by name), its latest snapshot and the matching artifacts running there."""
+    return [
+        {
+            "environment_name": place["environment"]["name"],
+            "snapshot_index": place["snapshot"]["index"] if place["snapshot"] else None,
+            "artifacts": [
+                {
+                    "name": item["name"],
+                    "fingerprint": item["fingerprint"],
+                    "instances": item["instances"],
+                    "flows": [
+                        {"flow_name": a["flow"]["name"], "git_commit": a["commit"]["sha"] if a["commit"] else None}
+                        for a in item["artifacts"]
+                    ],
+                }
+                for item in place["running"]
+            ],
+        }
+        for place in found
+    ]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
+from tracegraph.cli import shapes, table
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.timefmt import rfc1123
 
@@ -178,6 +178,6 @@ def findings_command(
             data = graphql.execute(AT_SNAPSHOT, {**variables, "index": snapshot})
             found = data["environment"]["snapshot"]["findings"]
     if settings.output is Output.JSON:
-        emit_json(data)
+        emit_json(shapes.findings(environment, found))
         return
     typer.echo(render(environment, found))

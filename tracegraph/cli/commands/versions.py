@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.table import render
@@ -51,7 +52,7 @@ def versions(
     with client(ctx) as graphql:
         found = graphql.execute(VERSIONS, {"org": settings.require_org(), "flow": flow, "name": name})["versions"]
     if settings.output is Output.JSON:
-        emit_json(found)
+        emit_json(shapes.versions(found))
         return
     typer.echo(render(rows(found)))
 
