@@ -36,12 +36,12 @@ def test_create_redefine_and_list(server: RunningServer, as_admin: dict[str, str
     same = server.cli(*create, "--jq", ".coverage > 80", "--jq", ".coverage <= 100", env=as_admin)
     assert same.stdout.strip() == made.stdout.strip()
     changed = server.cli("--output", "json", *create, "--jq", ".coverage > 90", "--description", "strict", env=as_admin)
-    assert {key: value for key, value in json.loads(changed.stdout).items() if key != "createdAt"} == {
+    assert {key: value for key, value in json.loads(changed.stdout).items() if key != "created_at"} == {
         "name": "coverage-metrics",
         "version": 2,
         "description": "strict",
-        "jsonSchema": {"type": "object", "properties": {"coverage": {"type": "number"}}},
-        "jqRules": [".coverage > 90"],
+        "json_schema": {"type": "object", "properties": {"coverage": {"type": "number"}}},
+        "jq_rules": [".coverage > 90"],
     }
     server.cli("attestation-type", "create", "ünïcode types", "--schema", str(schema), env=as_admin)
     listed = server.cli("attestation-type", "list", env=as_admin).stdout.splitlines()

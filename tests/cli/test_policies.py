@@ -62,7 +62,9 @@ def test_policy_commands_and_the_snapshot_gate(server: RunningServer, as_admin: 
     as_json = server.cli("--output", "json", "assert", "snapshot", "prod#1", env=as_admin, check=False)
     assert as_json.returncode == 1
     answer = json.loads(as_json.stdout)
-    assert [item["fingerprint"] for item in answer["policyEvaluation"]["nonCompliant"]] == [FP_MINER]
+    assert [item["fingerprint"] for item in answer["non_compliant"]] == [FP_MINER]
+    assert answer["policy_evaluations"] == [{"policy_name": "prod-policy", "policy_version": 1,
+                                             "status": "NON-COMPLIANT"}]  # fmt: skip
 
     gate = server.cli("assert", "artifact", f"web@{FP_WEB[:8]}", "--environment", "prod", env=as_admin)
     assert gate.stdout.startswith("COMPLIANT: web@cccccccc in prod")

@@ -4,7 +4,6 @@ tokens. Whoever can run it can read the data directory or the Neo4j credentials 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -16,8 +15,9 @@ import typer
 from tracegraph.auth.tokens import hash_secret, new_secret
 from tracegraph.cli import table
 from tracegraph.cli.client import CliError
-from tracegraph.cli.context import Output, fails_cleanly, options
+from tracegraph.cli.context import Output, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
+from tracegraph.cli.shapes import admin as shapes
 from tracegraph.errors import NotFound, TracegraphError
 from tracegraph.graph.factory import open_store
 from tracegraph.graph.inputs import EnvironmentInput, EnvironmentType, FlowInput, ModelT, OrgInput, TokenInput, parse
@@ -54,6 +54,14 @@ def _on_store(data_dir: Path | None, neo4j_uri: str | None, work: Callable[[Grap
         raise CliError(error.message) from None
 
 
+def _json(ctx: typer.Context, shaped: object) -> bool:
+    """Print `shaped` and answer True under `--output json`; the caller then prints no line of text."""
+    if options(ctx).output is not Output.JSON:
+        return False
+    emit_json(shaped)
+    return True
+
+
 def parse_expiry(text: str | None) -> datetime | None:
     """`30d`, `12h`, `90m`, or an ISO 8601 time."""
     if text is None:
@@ -71,6 +79,7 @@ def parse_expiry(text: str | None) -> datetime | None:
 @app.command("create-org")
 @fails_cleanly
 def create_org(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The org's name.")],
     public: Annotated[
         bool | None, typer.Option("--public/--private", help="Readable by any valid token of any org? [new: private]")
@@ -94,12 +103,15 @@ def create_org(
         return await store.create_org(parse(OrgInput, wanted))
 
     created = _on_store(data_dir, neo4j_uri, work)
+    if _json(ctx, shapes.org(created)):
+        return
     typer.echo(f"Org {created.name} ({'public' if created.public else 'private'})")
 
 
 @app.command("create-flow")
 @fails_cleanly
 def create_flow(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The flow's name, e.g. the service it builds.")],
     org: Annotated[str, typer.Option(help="The org.")],
     description: Annotated[str, typer.Option(help="Free text.")] = "",
@@ -110,12 +122,15 @@ def create_flow(
     """Create a flow (or update its description and repository)."""
     wanted = _parsed(FlowInput, {"org": org, "name": name, "description": description, "repo_url": repo_url})
     created = _on_store(data_dir, neo4j_uri, lambda store: store.create_flow(wanted))
+    if _json(ctx, shapes.flow(created)):
+        return
     typer.echo(f"Flow {created.name} in {created.org}")
 
 
 @app.command("create-environment")
 @fails_cleanly
 def create_environment(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The environment's name, e.g. aws-prod.")],
     org: Annotated[str, typer.Option(help="The org.")],
     environment_type: Annotated[EnvironmentType, typer.Option("--type", help="What kind of environment.")],
@@ -127,6 +142,8 @@ def create_environment(
     values = {"org": org, "name": name, "type": environment_type, "description": description}
     wanted = _parsed(EnvironmentInput, values)
     created = _on_store(data_dir, neo4j_uri, lambda store: store.create_environment(wanted))
+    if _json(ctx, shapes.environment(created)):
+        return
     typer.echo(f"Environment {created.name} ({created.type}) in {created.org}")
 
 
@@ -140,6 +157,7 @@ def _parsed(model: type[ModelT], data: dict[str, Any]) -> ModelT:
 @app.command("create-token")
 @fails_cleanly
 def create_token(
+    ctx: typer.Context,
     org: Annotated[str, typer.Option(help="The org the token belongs to.")],
     role: Annotated[Role, typer.Option(help="reader, writer or admin.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "token",
@@ -162,7 +180,9 @@ def create_token(
         )
     except TracegraphError as error:
         raise CliError(error.message) from None
-    _on_store(data_dir, neo4j_uri, lambda store: store.create_token(wanted))
+    created = _on_store(data_dir, neo4j_uri, lambda store: store.create_token(wanted))
+    if _json(ctx, shapes.token(created, secret=secret)):
+        return
     typer.echo(secret)
 
 
@@ -178,7 +198,7 @@ def list_tokens(
     """The org's tokens, without secrets."""
     found = _on_store(data_dir, neo4j_uri, lambda store: store.list_tokens(org))
     if as_json or options(ctx).output is Output.JSON:
-        typer.echo(json.dumps([token.model_dump(mode="json") for token in found], indent=2))
+        emit_json([shapes.token(token) for token in found])
         return
     rows = [["ID", "NAME", "ROLE", "EXPIRES", "REVOKED"]]
     for token in found:
@@ -191,6 +211,7 @@ def list_tokens(
 @app.command("revoke-token")
 @fails_cleanly
 def revoke_token(
+    ctx: typer.Context,
     token_id: Annotated[str, typer.Argument(help="The token's id (see list-tokens).")],
     org: Annotated[str, typer.Option(help="The token's org.")],
     data_dir: DataDir = None,
@@ -198,4 +219,6 @@ def revoke_token(
 ) -> None:
     """Revoke a token; requests with it are refused from now on."""
     revoked = _on_store(data_dir, neo4j_uri, lambda store: store.revoke_token(org, token_id))
+    if _json(ctx, shapes.token(revoked)):
+        return
     typer.echo(f"Revoked token {revoked.id} ({revoked.name})")

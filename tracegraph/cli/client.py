@@ -103,7 +103,8 @@ def _describe(error: dict[str, Any], flags: Mapping[str, str]) -> str:
 
 
 def _as_flag(message: str, field: str, flags: Mapping[str, str]) -> str:
-    """`expr: …` → `EXPRESSION: …`; `repos.0: …` → `--repo (value 1): …`."""
+    """`expr: …` → `EXPRESSION: …`; `repos.0: …` → `--repo (value 1): …`; `input.artifacts.1.fingerprint: …` →
+    `--artifact (value 2, fingerprint): …`."""
     if not field or not message.startswith(f"{field}: "):
         return message
     rule = message[len(field) + 2 :]
@@ -111,7 +112,8 @@ def _as_flag(message: str, field: str, flags: Mapping[str, str]) -> str:
         if field == name:
             return f"{flag}: {rule}"
         if field.startswith(name + "."):
-            tail = field[len(name) + 1 :]
-            where = f"value {int(tail) + 1}" if tail.isdigit() else tail  # a repeated flag's values, from 1
-            return f"{flag} ({where}): {rule}"
+            position, _, rest = field[len(name) + 1 :].partition(".")
+            # A repeated flag's values count from 1.
+            where = [f"value {int(position) + 1}", *([rest] if rest else [])] if position.isdigit() else [position]
+            return f"{flag} ({', '.join(where)}): {rule}"
     return message

@@ -27,3 +27,12 @@ def age(value: str | datetime, now: datetime | None = None) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
+
+
+def span(seconds: int) -> str:
+    """A duration in its largest whole unit: `45 seconds`, `1 minute`, `2 days`."""
+    for unit, size in _UNITS:
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

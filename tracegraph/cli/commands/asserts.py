@@ -1,5 +1,5 @@
 """`tracegraph assert snapshot|artifact`: CI gates, as `kosli assert` behaves — exit 0 when compliant; otherwise the
-reasons on stdout, `Error: ... NON-COMPLIANT` on stderr and exit 1 (`--output json` prints the answer either way)."""
+reasons on stdout, `Error: ... NON-COMPLIANT` on stderr and exit 1 (`--output json` prints its shape either way)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.client import CliError
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
@@ -42,6 +43,7 @@ query AssertArtifact($org: String!, $environment: String!, $flow: String!, $fing
     name
     artifactEvaluation(flow: $flow, fingerprint: $fingerprint) { ...Evaluation }
   }
+  artifact(org: $org, flow: $flow, fingerprint: $fingerprint) { fingerprint flow { name } }
 }
 """
     + EVALUATION
@@ -83,8 +85,7 @@ def assert_snapshot(
     label = f"{found['name']}#{shown['index']}"
     evaluation = shown["policyEvaluation"]
     if settings.output is Output.JSON:
-        emit_json({"environment": found["name"], "index": shown["index"], "compliant": shown["compliant"],
-                   "policyEvaluation": evaluation})  # fmt: skip
+        emit_json(shapes.assert_snapshot(found))
     elif shown["compliant"]:
         typer.echo(f"COMPLIANT: {label}" + (f" (policies: {_applied(evaluation)})" if evaluation else ""))
     elif evaluation is None:
@@ -115,10 +116,11 @@ def assert_artifact(
         raise CliError(f"{reference!r} must be FLOW@FINGERPRINT")
     variables = {"org": settings.require_org(), "environment": environment, "flow": flow, "fingerprint": fingerprint}
     with client(ctx) as graphql:
-        found = graphql.execute(ARTIFACT, variables, flags={"fingerprint": "FLOW@FINGERPRINT"})["environment"]
+        answer = graphql.execute(ARTIFACT, variables, flags={"fingerprint": "FLOW@FINGERPRINT"})
+    found = answer["environment"]
     evaluation = found["artifactEvaluation"]
     if settings.output is Output.JSON:
-        emit_json({"environment": found["name"], **evaluation})
+        emit_json(shapes.assert_artifact(found, answer["artifact"]))
     elif evaluation["compliant"]:
         typer.echo(f"COMPLIANT: {reference} in {found['name']} (policies: {_applied(evaluation)})")
     else:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tracegraph.cli import table
+from tracegraph.cli import shapes, table
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
@@ -25,7 +25,7 @@ mutation CreateAttestationType($input: CreateAttestationTypeInput!) {
 """
 LIST = """
 query AttestationTypes($org: String!) {
-  org(name: $org) { attestationTypes { name version description jqRules createdAt } }
+  org(name: $org) { attestationTypes { name version description jsonSchema jqRules createdAt } }
 }
 """
 # The input's fields as the command's arguments and flags.
@@ -86,7 +86,7 @@ def create(
     with client(ctx) as graphql:
         made = graphql.execute(CREATE, variables)["createAttestationType"]["attestationType"]
     if settings.output is Output.JSON:
-        emit_json(made)
+        emit_json(shapes.attestation_type(made))
         return
     typer.echo(f"Attestation type {made['name']} version {made['version']} in {definition.org}")
 
@@ -99,7 +99,7 @@ def list_types(ctx: typer.Context) -> None:
     with client(ctx) as graphql:
         found = graphql.execute(LIST, {"org": settings.require_org()})["org"]["attestationTypes"]
     if settings.output is Output.JSON:
-        emit_json(found)
+        emit_json([shapes.attestation_type(item) for item in found])
         return
     rows = [["NAME", "VERSION", "RULES", "DESCRIPTION"]]
     rows += [

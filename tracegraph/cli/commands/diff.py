@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.commands.get import split_snapshot_expr
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
@@ -68,7 +69,7 @@ def diff_snapshots(
         variables = {"org": settings.require_org(), "from": local_times(source), "to": local_times(target)}
         found = graphql.execute(DIFF, variables, flags={"from": "SOURCE", "to": "TARGET"})["diff"]
     if settings.output is Output.JSON:
-        emit_json(found)
+        emit_json(shapes.diff(found))
         return
     left, right = _label(found["source"]), _label(found["target"])
     lines: list[str] = []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.client import CliError
-from tracegraph.cli.context import fails_cleanly
+from tracegraph.cli.context import Output, emit_json, fails_cleanly, options
 from tracegraph.errors import InvalidInput
 from tracegraph.fingerprint_patterns import split_flag_values
 from tracegraph.fingerprints import fingerprint as compute
@@ -25,6 +27,7 @@ class ArtifactType(StrEnum):
 
 
 def fingerprint(
+    ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="The file or directory (used as given, like kosli's argument).")],
     artifact_type: Annotated[
         ArtifactType | None,
@@ -33,11 +36,15 @@ def fingerprint(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help=EXCLUDE_HELP)] = None,
 ) -> None:
     """Print the artifact's fingerprint: 64 hex characters."""
+    kind = artifact_type.value if artifact_type else None
     try:
         patterns = split_flag_values(exclude or [])
-        digest = compute(path, kind=artifact_type.value if artifact_type else None, exclude=patterns)
+        digest = compute(path, kind=kind, exclude=patterns)
     except (OSError, InvalidInput) as error:
         raise CliError(str(error)) from None
+    if options(ctx).output is Output.JSON:
+        emit_json(shapes.fingerprint(path, kind or ("dir" if os.path.isdir(path) else "file"), digest))
+        return
     typer.echo(digest)
 
 

@@ -18,9 +18,9 @@ app = command_group("Show one snapshot, artifact, environment or flow.")
 
 ARTIFACT_FIELDS = """
 fragment ArtifactBlock on Artifact {
-  name fingerprint createdAt gitCommit commitUrl buildUrl state
+  name fingerprint createdAt gitCommit commitUrl buildUrl state trail
   flow { name }
-  history { description at }
+  history { kind description at environment snapshotIndex deploymentNumber }
 }
 """
 ARTIFACT_BY_FINGERPRINT = (
@@ -136,7 +136,9 @@ def get_artifact(
     with client(ctx) as graphql:
         found = fetch_artifacts(graphql, settings.require_org(), reference)
     if settings.output is Output.JSON:
-        emit_json(found)
+        # As kosli answers: one artifact for a fingerprint, every build from the commit for a commit.
+        shaped = [shapes.artifact(artifact) for artifact in found]
+        emit_json(shaped[0] if "@" in reference else shaped)
         return
     typer.echo("\n\n".join(artifact_block(artifact) for artifact in found))
 

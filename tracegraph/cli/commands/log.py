@@ -116,7 +116,7 @@ def log_env(
             data = _filtered_page(graphql, org, environment, repo, page, page_limit, reverse)
             shown = f"page {page} of its changes from {', '.join(repo)}"
         else:
-            interval = interval or _page_interval(graphql, org, environment, page, page_limit, reverse)
+            interval = interval or page_interval_of(graphql, org, environment, page, page_limit, reverse)
             variables = {"org": org, "env": environment, "interval": interval, "first": 100, "repos": repo}
             data = graphql.execute(LOG, {**variables, "oldestFirst": reverse}, flags=LOG_FLAGS)
             shown = interval
@@ -130,7 +130,7 @@ def log_env(
     typer.echo(table.render(log_rows(snapshots)))
 
 
-def _page_interval(graphql: GraphQLClient, org: str, environment: str, page: int, limit: int, reverse: bool) -> str:
+def page_interval_of(graphql: GraphQLClient, org: str, environment: str, page: int, limit: int, reverse: bool) -> str:
     latest = graphql.execute(LATEST_INDEX, {"org": org, "env": environment})["environment"]["latestIndex"]
     interval = page_interval(latest, page, limit, reverse)
     if interval is None:

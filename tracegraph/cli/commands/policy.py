@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.client import CliError
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.group import command_group
@@ -26,6 +27,8 @@ mutation Attach($input: AttachPolicyInput!) { attachPolicy(input: $input) { poli
 DETACH = """
 mutation Detach($input: AttachPolicyInput!) { detachPolicy(input: $input) { policies { name version } } }
 """
+# The input's fields as the command's argument and flag.
+ATTACHMENT_FLAGS = {"input.policy": "NAME", "input.environment": "--environment"}
 LIST = """
 query Policies($org: String!) {
   org(name: $org) { policies { name version description createdAt environments } }
@@ -69,16 +72,17 @@ def create_policy(
         except CliError as error:
             raise _flag(error) from None
     if settings.output is Output.JSON:
-        emit_json(policy)
+        emit_json(shapes.policy(policy))
         return
     typer.echo(f"policy {policy['name']} is at version {policy['version']}")
 
 
-def _attachment(ctx: typer.Context, query: str, key: str, name: str, environment: str) -> list[dict[str, object]]:
+def _attachment(ctx: typer.Context, query: str, key: str, name: str, environment: str) -> list[dict[str, Any]]:
     settings = options(ctx)
     data = {"org": settings.require_org(), "environment": environment, "policy": name}
     with client(ctx) as graphql:
-        policies: list[dict[str, object]] = graphql.execute(query, {"input": data})[key]["policies"]
+        answer = graphql.execute(query, {"input": data}, flags=ATTACHMENT_FLAGS)
+    policies: list[dict[str, Any]] = answer[key]["policies"]
     return policies
 
 
@@ -92,7 +96,7 @@ def attach_policy(
     """Attach a policy to an environment (idempotent); its latest snapshot is evaluated again."""
     found = _attachment(ctx, ATTACH, "attachPolicy", name, environment)
     if options(ctx).output is Output.JSON:
-        emit_json(found)
+        emit_json(shapes.policy_attachment(environment, name, found))
         return
     typer.echo(f"policy {name} is attached to {environment}: {', '.join(str(p['name']) for p in found)}")
 
@@ -107,7 +111,7 @@ def detach_policy(
     """Detach a policy from an environment (idempotent)."""
     found = _attachment(ctx, DETACH, "detachPolicy", name, environment)
     if options(ctx).output is Output.JSON:
-        emit_json(found)
+        emit_json(shapes.policy_attachment(environment, name, found))
         return
     left = ", ".join(str(p["name"]) for p in found) or "none"
     typer.echo(f"policy {name} is detached from {environment}; its policies now: {left}")
@@ -122,7 +126,7 @@ def list_policies(ctx: typer.Context) -> None:
         found = graphql.execute(LIST, {"org": settings.require_org()})
     rows = found["org"]["policies"]
     if settings.output is Output.JSON:
-        emit_json(rows)
+        emit_json([shapes.policy(row) for row in rows])
         return
     if not rows:
         typer.echo("No policies were found.")

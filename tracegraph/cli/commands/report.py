@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.client import CliError, GraphQLClient
 from tracegraph.cli.commands.fingerprint import EXCLUDE_HELP
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
@@ -45,17 +46,23 @@ SNAPSHOT_FLAGS = {"input.environment": "ENVIRONMENT", "input.reportedAt": "--rep
 
 REPORT_ARTIFACT = """
 mutation ReportArtifact($input: ReportArtifactInput!) {
-  reportArtifact(input: $input) { artifact { name fingerprint flow { name } gitCommit state } }
+  reportArtifact(input: $input) {
+    artifact { name fingerprint flow { name } gitCommit commitUrl buildUrl createdAt state }
+  }
 }
 """
 REPORT_DEPLOYMENT = """
 mutation ReportDeployment($input: ReportDeploymentInput!) {
-  reportDeployment(input: $input) { deployment { number environment { name } reportedAt } }
+  reportDeployment(input: $input) {
+    deployment { number flow { name } fingerprint environment { name } reportedAt user description }
+  }
 }
 """
 REPORT_SNAPSHOT = """
 mutation ReportSnapshot($input: ReportSnapshotInput!) {
-  reportSnapshot(input: $input) { changed snapshot { index reportedAt } events { type description name } }
+  reportSnapshot(input: $input) {
+    changed snapshot { index reportedAt } events { type description name fingerprint }
+  }
 }
 """
 REPORT_COMMITS = """
@@ -125,7 +132,8 @@ def report_artifact(
     with client(ctx) as graphql:
         data = graphql.execute(REPORT_ARTIFACT, variables, flags=ARTIFACT_FLAGS)
     artifact = data["reportArtifact"]["artifact"]
-    _finish(ctx, data, f"Reported artifact {artifact['name']} ({artifact['fingerprint']}) in flow {flow}")
+    summary = f"Reported artifact {artifact['name']} ({artifact['fingerprint']}) in flow {flow}"
+    _finish(ctx, shapes.artifact_item(artifact), summary)
 
 
 @app.command("deployment")
@@ -151,8 +159,9 @@ def report_deployment(
     }
     with client(ctx) as graphql:
         data = graphql.execute(REPORT_DEPLOYMENT, variables, flags=DEPLOYMENT_FLAGS)
-    number = data["reportDeployment"]["deployment"]["number"]
-    _finish(ctx, data, f"Reported deployment #{number} of {flow} to {environment}")
+    deployment = data["reportDeployment"]["deployment"]
+    summary = f"Reported deployment #{deployment['number']} of {flow} to {environment}"
+    _finish(ctx, shapes.deployment_report(deployment), summary)
 
 
 def _running_from_file(path: Path) -> list[dict[str, Any]]:
@@ -210,7 +219,9 @@ def report_snapshot(
         }
     }
     with client(ctx) as graphql:
-        data = graphql.execute(REPORT_SNAPSHOT, variables, flags=SNAPSHOT_FLAGS)
+        # A running artifact's error names the flag it came from: `--artifact (value 2, fingerprint): …`.
+        flags = {**SNAPSHOT_FLAGS, "input.artifacts": "--file" if file else "--artifact"}
+        data = graphql.execute(REPORT_SNAPSHOT, variables, flags=flags)
     answer = data["reportSnapshot"]
     index = answer["snapshot"]["index"]
     # Each description ends with its own full stop ("… (from 0 to 1)."): dropped inside the list, one at the end.
@@ -220,7 +231,7 @@ def report_snapshot(
         if answer["changed"]
         else f"No change: {environment} is still at snapshot #{index}"
     )
-    _finish(ctx, data, summary)
+    _finish(ctx, shapes.snapshot_report(environment, answer), summary)
 
 
 @app.command("commits")
@@ -244,6 +255,7 @@ def report_commits(
         url = repo_url or remote_url(repo)
         if url is None:
             raise CliError(f"{repo} has no http(s) origin remote: give --repo-url")
+        url = _checked_url(url, "--repo-url" if repo_url else f"--repo: the origin remote of {repo}")
         with client(ctx) as graphql:
             known = None if full else _known_history(graphql, org, repo, revisions)
             shas = list_commits(repo, revisions, exclude=known or ())
@@ -260,14 +272,22 @@ def report_commits(
             summary += " (the server cannot tell what it has: sent everything)"
     if notes.summary():
         summary += f"; {notes.summary()}"
-    data = {
-        "received": received,
-        "created": created,
-        "repoUrl": url,
-        "incremental": known is not None,
-        "normalised": notes.counts(),
-    }
-    _finish(ctx, data, summary)
+    shaped = shapes.commits_report(url, received, created, incremental=known is not None, normalised=notes.counts())
+    _finish(ctx, shaped, summary)
+
+
+def _checked_url(url: str, flag: str) -> str:
+    """The repository URL checked before any git reading, so a bad one is named by its flag, not a commit's field."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from tracegraph.graph.inputs import invalid_input
+    from tracegraph.graph.rules import Url
+
+    try:
+        checked: str = TypeAdapter(Url).validate_python(url)
+    except ValidationError as error:
+        raise CliError(f"{flag}: {invalid_input(error).rule}") from None
+    return checked
 
 
 def _known_history(graphql: GraphQLClient, org: str, repo: Path, revisions: str | None) -> list[str] | None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tracegraph.cli import shapes
 from tracegraph.cli.commands.get import ARTIFACT_FIELDS, artifact_block
 from tracegraph.cli.context import Output, client, emit_json, fails_cleanly, options
 from tracegraph.cli.timefmt import rfc1123
@@ -84,9 +85,10 @@ def search(
     """Find commits and fingerprints by prefix, and where each runs."""
     settings = options(ctx)
     with client(ctx) as graphql:
-        found = graphql.execute(SEARCH, {"org": settings.require_org(), "prefix": prefix})["search"]
+        variables = {"org": settings.require_org(), "prefix": prefix}
+        found = graphql.execute(SEARCH, variables, flags={"prefix": "PREFIX"})["search"]
     if settings.output is Output.JSON:
-        emit_json(found)
+        emit_json(shapes.search(found))
         return
     blocks = [commit_block(commit) for commit in found["commits"]]
     blocks += [fingerprint_block(match) for match in found["fingerprints"]]
