@@ -30,12 +30,13 @@ class RunningServer:
     log: Path
 
     def cli(
-        self, *args: str, check: bool = True, env: dict[str, str] | None = None
+        self, *args: str, check: bool = True, env: dict[str, str] | None = None, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
         """Run `tracegraph ARGS` against this server; a non-zero exit fails the test when `check`."""
         completed = subprocess.run(
             [sys.executable, "-m", "tracegraph.cli.main", *args],
             env={**self.env, "TRACEGRAPH_HOST": self.url, **(env or {})},
+            cwd=cwd,
             capture_output=True,
             text=True,
             timeout=120,
