@@ -64,6 +64,8 @@ def test_list_tokens_follows_the_global_output(server: RunningServer, writer: di
         (["log", "env", "aws-prod", "--interval", "abc"], "Error: --interval: must be an interval"),
         (["log", "env", "aws-prod", "--repo", "nope"], "Error: --repo (value 1): must be an http or https URL"),
         (["report", "commits", "--repo", "/nonexistent"], "Error: --repo: no such directory: /nonexistent"),
+        (["report", "commits", "--repo", ".", "--repo-url", "nope"], "Error: --repo-url: must be an http or https URL"),
+        (["search", "abc"], "Error: PREFIX: must be a prefix of 5 to 64 hexadecimal characters"),
     ],
 )
 def test_errors_name_the_flags(server: RunningServer, args: list[str], error: str) -> None:
@@ -71,6 +73,13 @@ def test_errors_name_the_flags(server: RunningServer, args: list[str], error: st
     assert failed.returncode == 1
     assert failed.stderr.startswith(error), failed.stderr
     assert failed.stdout == ""
+
+
+def test_a_running_artifacts_error_names_its_flag_and_position(server: RunningServer, writer: dict[str, str]) -> None:
+    failed = server.cli("report", "snapshot", "aws-beta", "--artifact", f"one={FP}", "--artifact", "two=zz",
+                        env=writer, check=False)  # fmt: skip
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Error: --artifact (value 2, fingerprint): must be a SHA-256 fingerprint")
 
 
 def test_report_snapshot_ends_its_sentence_once(server: RunningServer, writer: dict[str, str]) -> None:
