@@ -66,6 +66,7 @@ def test_list_tokens_follows_the_global_output(server: RunningServer, writer: di
         (["report", "commits", "--repo", "/nonexistent"], "Error: --repo: no such directory: /nonexistent"),
         (["report", "commits", "--repo", ".", "--repo-url", "nope"], "Error: --repo-url: must be an http or https URL"),
         (["search", "abc"], "Error: PREFIX: must be a prefix of 5 to 64 hexadecimal characters"),
+        (["versions", "--name", ""], "Error: --name: must be 1 to 512 characters"),
     ],
 )
 def test_errors_name_the_flags(server: RunningServer, args: list[str], error: str) -> None:

@@ -50,7 +50,8 @@ def versions(
         raise CliError("give exactly one of --flow and --name")
     settings = options(ctx)
     with client(ctx) as graphql:
-        found = graphql.execute(VERSIONS, {"org": settings.require_org(), "flow": flow, "name": name})["versions"]
+        variables = {"org": settings.require_org(), "flow": flow, "name": name}
+        found = graphql.execute(VERSIONS, variables, flags={"flow": "--flow", "name": "--name"})["versions"]
     if settings.output is Output.JSON:
         emit_json(shapes.versions(found))
         return
