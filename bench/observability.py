@@ -1,4 +1,4 @@
-"""What observability costs a request, over HTTP: the same app on real uvicorn (one process each, loopback) in three
+"""What observability costs a request, over HTTP: the same app on real uvicorn (one process each, loopback) in four
 variants, asked the same queries in interleaved batches.
 
     python -m bench.observability [--rounds 40] [--batch 25] [--out results.json]
@@ -7,10 +7,12 @@ variants, asked the same queries in interleaved batches.
   the store-call histogram replaced by a no-op, so no request record, metric or log line is made;
 * `on`: the app as shipped with `TRACEGRAPH_METRICS_ENABLED=true` and JSON log lines (INFO, written to a file);
 * `otel`: `on` plus tracing: a tracer provider with the batch processor `OTEL_TRACES_EXPORTER` would use, exporting
-  to an exporter that drops the spans (their creation and processing is measured, not OTLP's encoding and network).
+  to an exporter that drops the spans (their creation and processing is measured, not OTLP's encoding and network);
+* `otel_sampled`: `otel` keeping 1 trace in 100 (`OTEL_TRACES_SAMPLER=parentbased_traceidratio`,
+  `OTEL_TRACES_SAMPLER_ARG=0.01`): what tracing costs when spans are not recorded.
 
 Each round sends, per query, one batch of `--batch` sequential requests (one kept-alive connection per server) to
-each variant, in an order rotated every round, so drift on the shared machine falls on all three alike. Latency is
+each variant, in an order rotated every round, so drift on the shared machine falls on all four alike. Latency is
 the client's wall time per request; CPU is the server process's CPU time (`time.process_time`, all its threads,
 read through a route the bench adds outside the app) over a batch, divided by its requests. The demo org's data
 (`tracegraph serve --demo`): a small query (`Orgs`, one store read) and the tutorial's `Incident` (snapshot 176).
@@ -44,7 +46,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bench.queries import INCIDENT
 from tests.api.test_serve import free_port
 
-VARIANTS = ("off", "on", "otel")
+VARIANTS = ("off", "on", "otel", "otel_sampled")
+# otel_sampled: the standard sampler `OTEL_TRACES_SAMPLER=parentbased_traceidratio` at this ratio.
+SAMPLED_RATIO = 0.01
 ORGS = "query Orgs { orgs { name } }"
 QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "orgs": (ORGS, {}),
@@ -93,6 +97,7 @@ class _NoHistogram:
 def variant_app(variant: str) -> ASGIApp:
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+    from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
     from tracegraph.app import create_app
     from tracegraph.observability import metrics
@@ -106,8 +111,9 @@ def variant_app(variant: str) -> ASGIApp:
 
     settings = Settings()
     provider = None
-    if variant == "otel":
-        provider = TracerProvider()
+    if variant.startswith("otel"):
+        sampled = variant == "otel_sampled"
+        provider = TracerProvider(sampler=ParentBased(TraceIdRatioBased(SAMPLED_RATIO)) if sampled else None)
         provider.add_span_processor(BatchSpanProcessor(DroppingExporter()))
         FLUSHES.append(provider.force_flush)
     app = create_app(settings, tracer_provider=provider)
@@ -287,7 +293,7 @@ def measure(rounds: int, batch: int, warmup: int) -> dict[str, Any]:
                 name: spans_per_request(by_variant["otel"], token, query, variables)
                 for name, (query, variables) in QUERIES.items()
             }
-            for variant in ("on", "otel"):  # their /metrics counted every GraphQL request, warm-up included
+            for variant in VARIANTS[1:]:  # their /metrics counted every GraphQL request, warm-up included
                 counted = graphql_requests_counted(by_variant[variant])
                 assert counted == by_variant[variant].sent, (variant, counted, by_variant[variant].sent)
             sent = {server.variant: server.sent for server in started}

@@ -1,4 +1,4 @@
-"""The observability harness end to end at the smallest size: three servers answer every query, each variant is
+"""The observability harness end to end at the smallest size: a server per variant answers every query, each variant is
 what it claims (request ids only with `Observe`, /metrics counting every request, spans only with tracing), and the
 log lines are written. Not a timing gate: the numbers live in BENCHMARKS.md."""
 
