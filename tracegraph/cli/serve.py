@@ -20,6 +20,7 @@ from tracegraph.graph.inputs import TokenInput
 from tracegraph.graph.model import Role
 from tracegraph.graph.rules import utc_now
 from tracegraph.observability.logging import log_config
+from tracegraph.observability.multiprocess import shared_metrics
 from tracegraph.settings import Settings, settings_environment
 
 logger = logging.getLogger(__name__)
@@ -105,15 +106,17 @@ def serve(
         "h11_max_incomplete_event_size": 16 * 1024,
         "timeout_keep_alive": 5,
     }
-    if settings.workers > 1:
-        # Workers are fresh (spawned) processes that build their own app from an import string; the settings reach
-        # them as the TRACEGRAPH_* variables they inherit, options given on this command line included.
-        os.environ.update(settings_environment(settings))
-        uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
-        return
-    from tracegraph.app import create_app
+    # Metrics summed over the workers (PROMETHEUS_MULTIPROC_DIR): set up after this process used the store above.
+    with shared_metrics(settings):
+        if settings.workers > 1:
+            # Workers are fresh (spawned) processes that build their own app from an import string; the settings
+            # reach them as the TRACEGRAPH_* variables they inherit, options given on this command line included.
+            os.environ.update(settings_environment(settings))
+            uvicorn.run(APP_FACTORY, factory=True, workers=settings.workers, **options)
+            return
+        from tracegraph.app import create_app
 
-    uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings), **options)
 
 
 async def prepare_store(settings: Settings) -> None:
