@@ -107,3 +107,21 @@ async def test_one_query_traces_request_resolver_and_store_spans(store: GraphSto
     store_calls = [s for s in spans if s.name.startswith("store ") and resolver.context.span_id in ancestors(s)]
     assert [call.attributes["db.system"] for call in store_calls if call.attributes] == [store.backend]
     assert request.context.span_id in ancestors(resolver)
+
+
+async def test_only_resolvers_that_can_reach_the_store_get_spans(store: GraphStore, tmp_path: Path) -> None:
+    # `id` has its own (synchronous) resolver: Strawberry's extension would trace it, ours does not.
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    headers = await token_headers(store, "acme")
+    query = {"query": "query Ids { orgs { id name } }"}
+    try:
+        async with serve(create_app(make_settings(tmp_path), store=store, tracer_provider=provider)) as http:
+            answer = await http.post("/graphql", json=query, headers=headers)
+            assert answer.status_code == 200
+            assert answer.json()["data"]["orgs"][0]["id"]
+    finally:
+        create_app(make_settings(tmp_path), store=store)
+    resolving = sorted(s.name for s in exporter.get_finished_spans() if s.name.startswith("GraphQL Resolving"))
+    assert resolving == ["GraphQL Resolving: orgs"]

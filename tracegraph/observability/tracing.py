@@ -1,7 +1,7 @@
 """OpenTelemetry traces, off unless the standard `OTEL_TRACES_EXPORTER` names an exporter (`otlp`, `console`).
 
-Three levels of spans: the HTTP request (the ASGI instrumentation), each GraphQL operation and resolver that is not a
-plain attribute (Strawberry's `OpenTelemetryExtension`), and each store round trip (store_calls.py). The exporter
+Three levels of spans: the HTTP request (the ASGI instrumentation), each GraphQL operation and each resolver that can
+reach the store (resolver_tracing.py), and each store round trip (store_calls.py). The exporter
 reads its own `OTEL_EXPORTER_OTLP_*` variables; `OTEL_SERVICE_NAME` defaults to `tracegraph`.
 """
 

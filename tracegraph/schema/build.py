@@ -7,13 +7,13 @@ from collections.abc import Callable
 from graphql.validation import ASTValidationRule
 from opentelemetry.sdk.trace import TracerProvider
 from strawberry.extensions import AddValidationRules, SchemaExtension
-from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 
 from tracegraph.http.document_cache import DocumentCache
 from tracegraph.http.document_limits import aliases_rule, depth_rule
 from tracegraph.http.documents import Prepared, PreparedDocuments, document_cache
 from tracegraph.observability.operations import OperationNames
+from tracegraph.observability.resolver_tracing import StoreResolverTracing
 from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.schema.execution import PlainFieldExecutor, shortcut_simple_resolvers
 from tracegraph.schema.mutation import Mutation
@@ -49,7 +49,7 @@ def make_schema(
         ]
         batching = BatchingConfig(max_operations=settings.max_batch_operations)
     if tracer_provider is not None:
-        extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
+        extensions.append(lambda: StoreResolverTracing(tracer_provider=tracer_provider))
     schema = TracegraphSchema(
         query=Query,
         mutation=Mutation,
