@@ -112,7 +112,7 @@ function FilterForm({ base, filters }: { base: string; filters: TimelineFilters 
       }}
     >
       <div>
-        <label for="interval">Snapshots</label>
+        <label for="interval">Snapshot interval</label>
         <input id="interval" name="interval" placeholder="176..177" value={filters.interval} aria-describedby="interval-help" />
         <small id="interval-help">N, N..M, N.. or ..M</small>
       </div>
