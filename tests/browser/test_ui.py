@@ -365,3 +365,28 @@ async def test_every_page_is_accessible_and_asks_once(browser: Browser, demo: De
     await context.close()
     assert {name: items for name, items in found.items() if items} == {}
     assert watch.errors == []
+
+
+async def test_the_log_pages_back_and_forth_and_filters_by_flow(browser: Browser, demo: Demo) -> None:
+    context, page, watch = await open_page(browser, demo)
+    await one_request(page, watch, sign_in(page, demo, demo.secret))
+    await one_request(page, watch, page.goto(f"{demo.url}/orgs/cyber-dojo/environments/aws-prod"))
+
+    async def shown() -> list[str]:
+        return [text.split()[0] for text in await page.locator("ol.timeline h2").all_inner_texts()]
+
+    newest = await shown()
+    assert newest[0] == "aws-prod#179"
+    assert len(newest) == 15
+    await one_request(page, watch, page.get_by_role("link", name="Older snapshots").click())
+    assert (await shown())[0] == "aws-prod#164"
+    await one_request(page, watch, page.get_by_role("link", name="Newer snapshots").click())
+    assert await shown() == newest
+    await page.get_by_label("Flow").fill("creator")
+    await one_request(page, watch, page.get_by_label("Flow").press("Enter"))
+    assert "flow=creator" in page.url
+    flows = await page.locator("ol.timeline dl").all_inner_texts()
+    assert flows
+    assert all("creator" in text for text in flows)
+    await context.close()
+    assert watch.errors == []

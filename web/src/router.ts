@@ -10,16 +10,22 @@ function current(): Location {
 }
 
 export function navigate(url: string, { replace = false }: { replace?: boolean } = {}): void {
+  const same = url === window.location.pathname + window.location.search;
   if (replace) window.history.replaceState(null, "", url);
   else window.history.pushState(null, "", url);
   window.scrollTo(0, 0);
+  // The same address asks nothing new: the page stays as it is (and ready).
+  if (!same) document.getElementById("main")?.setAttribute("data-state", "loading");
   listeners.forEach((listener) => listener());
 }
 
 export function useLocation(): Location {
   const [location, setLocation] = useState(current);
   useEffect(() => {
-    const update = (): void => setLocation(current());
+    const update = (): void => {
+      document.getElementById("main")?.setAttribute("data-state", "loading");
+      setLocation(current());
+    };
     listeners.add(update);
     window.addEventListener("popstate", update);
     return () => {

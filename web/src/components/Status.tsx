@@ -34,27 +34,29 @@ export function Failure({ error }: { error: CombinedError }) {
   );
 }
 
-/** Marks the page as rendered with its data (tests and bench/ui_pages.py wait for it). */
-export function Ready({ children, title }: { children: ComponentChildren; title: string }) {
-  useEffect(() => {
-    document.title = `${title} · tracegraph`;
-    document.getElementById("main")?.setAttribute("data-state", "ready");
-    performance.mark("tracegraph:ready");
-    return () => document.getElementById("main")?.setAttribute("data-state", "loading");
-  }, [title]);
-  return <>{children}</>;
+/** Marks the page as shown with its data (tests and bench/ui_pages.py wait for `main[data-state=ready]`); the
+router marks it "loading" as it navigates, so a page's previous data never passes for the next one's. */
+export function markReady(title: string): void {
+  document.title = `${title} · tracegraph`;
+  document.getElementById("main")?.setAttribute("data-state", "ready");
+  performance.mark("tracegraph:ready");
 }
 
 type Result<T> = { data?: T | undefined; error?: CombinedError | undefined; fetching: boolean };
 
-/** The page's body once its request answered; loading or the failure before. */
+/** The page's body once its request answered; loading or the failure before. While a new request of the same page
+ * runs (another page of the log, other filters) the previous answer stays, marked busy. */
 export function Page<T>({ result, title, children }: { result: Result<T>; title: string; children: (data: T) => ComponentChildren }) {
+  const settled = !result.fetching && (result.data !== undefined || result.error !== undefined);
+  useEffect(() => {
+    if (settled) markReady(title);
+  }, [settled, result.data, result.error, title]);
   if (result.error && !result.data) return <Failure error={result.error} />;
   if (!result.data) return <Loading />;
   return (
-    <Ready title={title}>
+    <div aria-busy={result.fetching}>
       {result.error && <Failure error={result.error} />}
       {children(result.data)}
-    </Ready>
+    </div>
   );
 }
