@@ -1,5 +1,6 @@
 // The overview: every environment at a glance, in one request (the latest snapshot through `snapshots(first: 1)`,
-// which is empty rather than an error for an environment that never reported).
+// which is empty rather than an error for an environment that never reported). An org the token may not read is
+// NOT_FOUND from `environments` itself, worded as a missing one.
 import { useQuery } from "@urql/preact";
 import { Compliance } from "../components/Badges";
 import { Page } from "../components/Status";
@@ -9,9 +10,6 @@ import { href, withQuery } from "../router";
 
 const EnvironmentsQuery = graphql(`
   query Environments($org: String!, $after: String) {
-    org(name: $org) {
-      name
-    }
     environments(org: $org, first: 100, after: $after) {
       totalCount
       pageInfo {
@@ -59,7 +57,7 @@ export function Environments({ org, after }: { org: string; after: string | null
     <Page result={result} title={`${org} environments`}>
       {(data) => (
         <section aria-labelledby="environments-heading">
-          <h1 id="environments-heading">Environments of {data.org.name}</h1>
+          <h1 id="environments-heading">Environments of {org}</h1>
           <p class="muted">
             {data.environments.totalCount ?? data.environments.nodes.length} environment(s). Findings are judged
             now, on each latest snapshot.

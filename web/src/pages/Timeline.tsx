@@ -1,8 +1,9 @@
 // An environment's log, newest first: snapshots with their events and deployments. Filters and the page live in
-// the URL (`?interval=176..177&flow=creator`), so a link shows the same log.
+// the URL (`?interval=176..177&flow=creator`), so a link shows the same log. No compliance per snapshot here: it
+// costs a store read per snapshot (the snapshot page shows it); the events' findings flag what went wrong.
 import { useQuery } from "@urql/preact";
 import { Fragment } from "preact";
-import { Compliance, Finding, NoProvenance } from "../components/Badges";
+import { Finding, NoProvenance } from "../components/Badges";
 import { Page } from "../components/Status";
 import { Time } from "../components/Time";
 import { plural } from "../format";
@@ -49,7 +50,6 @@ const TimelineQuery = graphql(`
         nodes {
           index
           reportedAt
-          compliant
           events(first: $events) {
             totalCount
             nodes {
@@ -176,7 +176,7 @@ export function Timeline({ org, env, filters }: { org: string; env: string; filt
                     <a href={href("orgs", org, "environments", env, "snapshots", snapshot.index)}>
                       {env}#{snapshot.index}
                     </a>{" "}
-                    <Time at={snapshot.reportedAt} /> <Compliance compliant={snapshot.compliant} />
+                    <Time at={snapshot.reportedAt} />
                   </h2>
                   <ul class="events">
                     {snapshot.events.nodes.map((event) => (
