@@ -40,6 +40,9 @@ const SearchQuery = graphql(`
   }
 `);
 
+// `search` answers at most 20 of each (schema/schema.graphql): say so rather than cap silently.
+const SEARCH_LIMIT = 20;
+
 type Found = { commits: { sha: string }[]; fingerprints: { fingerprint: string; artifacts: { fingerprint: string; flow: { name: string } }[] }[] };
 
 function onlyTarget(org: string, found: Found): string | null {
@@ -68,6 +71,9 @@ export function Search({ org, prefix }: { org: string; prefix: string }) {
             Matches for <code>{search.prefix}</code>
           </h1>
           {search.commits.length === 0 && search.fingerprints.length === 0 && <p>No commit or fingerprint starts with it.</p>}
+          {(search.commits.length >= SEARCH_LIMIT || search.fingerprints.length >= SEARCH_LIMIT) && (
+            <p class="notice">The search answers at most {SEARCH_LIMIT} commits and {SEARCH_LIMIT} fingerprints: type more characters to see the rest.</p>
+          )}
           {search.commits.length > 0 && (
             <>
               <h2>Commits: {search.commits.length}</h2>
