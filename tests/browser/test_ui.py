@@ -117,7 +117,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 async def open_page(browser: Browser, demo: Demo, *, bypass_csp: bool = False) -> tuple[BrowserContext, Page, Watch]:
     # bypass_csp only where axe-core is injected (an inline script the page's CSP rightly refuses).
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp, timezone_id="UTC", locale="en-GB"
+    )
     watch = Watch()
     local = urlsplit(demo.url).netloc
 
@@ -388,5 +390,14 @@ async def test_the_log_pages_back_and_forth_and_filters_by_flow(browser: Browser
     flows = await page.locator("ol.timeline dl").all_inner_texts()
     assert flows
     assert all("creator" in text for text in flows)
+
+    # A time range (the reader's time zone: UTC here) around the incident: #176 at 14:52:28, #177 at 14:53:28.
+    await page.goto(f"{demo.url}/orgs/cyber-dojo/environments/aws-prod")
+    await ready(page)
+    await page.get_by_label("From").fill("2022-09-06T14:52:00")
+    await page.get_by_label("Until").fill("2022-09-06T14:54:00")
+    await one_request(page, watch, page.get_by_role("button", name="Show").click())
+    assert "since=2022-09-06T14%3A52" in page.url
+    assert await shown() == ["aws-prod#177", "aws-prod#176"]
     await context.close()
     assert watch.errors == []
