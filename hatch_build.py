@@ -1,9 +1,11 @@
-"""Hatch build hook: bundle GraphiQL (and React) from npm into tracegraph/static/graphiql/ at build time.
+"""Hatch build hook: bundle GraphiQL (and React) from npm into tracegraph/static/graphiql/, and the web UI (web/,
+Preact + urql, built by Vite) into tracegraph/static/ui/, at build time.
 
-The bundle is git-ignored third-party code, so it is built, never committed: `npm ci` (when node_modules/ is
-missing or older than package-lock.json) then `npm run build` (esbuild). Where npm is missing the build goes on
-without it and the service's /graphql page explains how to build the assets. Set TRACEGRAPH_SKIP_GRAPHIQL=1 to skip
-on purpose.
+The bundles are git-ignored built code, never committed: for each npm project, `npm ci` (when its node_modules/ is
+missing or older than its package-lock.json) then `npm run build` — esbuild for GraphiQL, `tsc --noEmit && vite
+build` for the UI, so a type error fails the install. A bundle newer than all of its inputs is not rebuilt. Where
+npm is missing the build goes on without them and the service's pages (/graphql, /) explain how to build them. Set
+TRACEGRAPH_SKIP_GRAPHIQL=1 to skip both on purpose.
 """
 
 from __future__ import annotations
@@ -12,12 +14,46 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-BUNDLE = Path("tracegraph/static/graphiql")
-INPUTS = ("package.json", "package-lock.json", "tracegraph/static/src/graphiql.jsx")
+
+# A NamedTuple, not a dataclass: hatchling loads this file without registering it as a module.
+class NpmBundle(NamedTuple):
+    label: str
+    project: Path  # where package.json is
+    output: Path  # the built directory
+    built: Path  # a file the build writes last-ish: its time says how fresh the bundle is
+    tool: str  # node_modules/.bin/<tool> missing means node_modules is incomplete
+    inputs: tuple[str, ...]  # files and directories (walked) the bundle is built from, relative to the root
+
+
+BUNDLES = (
+    NpmBundle(
+        label="GraphiQL",
+        project=Path("."),
+        output=Path("tracegraph/static/graphiql"),
+        built=Path("tracegraph/static/graphiql/graphiql.js"),
+        tool="esbuild",
+        inputs=("package.json", "package-lock.json", "tracegraph/static/src/graphiql.jsx"),
+    ),
+    NpmBundle(
+        label="the web UI",
+        project=Path("web"),
+        output=Path("tracegraph/static/ui"),
+        built=Path("tracegraph/static/ui/index.html"),
+        tool="vite",
+        inputs=(
+            "web/package.json",
+            "web/package-lock.json",
+            "web/index.html",
+            "web/vite.config.ts",
+            "web/tsconfig.json",
+            "web/src",
+        ),
+    ),
+)
 
 
 class GraphiQLBuildHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -25,42 +61,55 @@ class GraphiQLBuildHook(BuildHookInterface):  # type: ignore[type-arg]
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
-        bundle = root / BUNDLE
         if self.target_name != "wheel":
-            return  # an sdist ships the sources (package.json, the entry point); its wheel build bundles them
-        # Git-ignored files are left out of a wheel unless named as artifacts.
-        build_data["artifacts"].append(f"/{BUNDLE.as_posix()}/")
+            return  # an sdist ships the sources (package.json, the entry points); its wheel build bundles them
+        for bundle in BUNDLES:
+            # Git-ignored files are left out of a wheel unless named as artifacts.
+            build_data["artifacts"].append(f"/{bundle.output.as_posix()}/")
         if os.environ.get("TRACEGRAPH_SKIP_GRAPHIQL") == "1":
             return
-        if not (root / "package.json").is_file():
+        for bundle in BUNDLES:
+            self._build(root, bundle)
+
+    def _build(self, root: Path, bundle: NpmBundle) -> None:
+        project = root / bundle.project
+        if not (project / "package.json").is_file():
             return  # building from an sdist that already carries the bundle
         if self._fresh(root, bundle):
             return
         npm = shutil.which("npm")
         if npm is None:
             self.app.display_warning(
-                "npm not found: GraphiQL is not bundled. Install Node.js with npm and run `npm ci && npm run build`; "
-                "until then /graphql shows how."
+                f"npm not found: {bundle.label} is not bundled. Install Node.js with npm and run `npm ci && npm run "
+                f"build` in {bundle.project.as_posix()}/; until then the service's page says how."
             )
             return
-        if self._stale_packages(root):
-            self.app.display_info("Installing GraphiQL's npm packages (npm ci)…")
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=root, check=True)  # noqa: S603
-        self.app.display_info("Bundling GraphiQL (npm run build)…")
-        subprocess.run([npm, "run", "build"], cwd=root, check=True)  # noqa: S603
+        if self._stale_packages(project, bundle.tool):
+            self.app.display_info(f"Installing the npm packages of {bundle.label} (npm ci)…")
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=project, check=True)  # noqa: S603
+        self.app.display_info(f"Bundling {bundle.label} (npm run build)…")
+        subprocess.run([npm, "run", "build"], cwd=project, check=True)  # noqa: S603
 
     @staticmethod
-    def _stale_packages(root: Path) -> bool:
+    def _stale_packages(project: Path, tool: str) -> bool:
         """node_modules/ missing, or installed before package-lock.json last changed (a pulled dependency)."""
-        installed = root / "node_modules" / ".package-lock.json"  # written by every npm install
-        if not (root / "node_modules" / ".bin" / "esbuild").exists() or not installed.is_file():
+        installed = project / "node_modules" / ".package-lock.json"  # written by every npm install
+        if not (project / "node_modules" / ".bin" / tool).exists() or not installed.is_file():
             return True
-        return installed.stat().st_mtime < (root / "package-lock.json").stat().st_mtime
+        return installed.stat().st_mtime < (project / "package-lock.json").stat().st_mtime
 
     @staticmethod
-    def _fresh(root: Path, bundle: Path) -> bool:
-        built = bundle / "graphiql.js"
+    def _fresh(root: Path, bundle: NpmBundle) -> bool:
+        built = root / bundle.built
         if not built.is_file():
             return False
-        newest_input = max((root / name).stat().st_mtime for name in INPUTS if (root / name).exists())
-        return built.stat().st_mtime >= newest_input
+        return built.stat().st_mtime >= max(_newest(root / name) for name in bundle.inputs)
+
+
+def _newest(path: Path) -> float:
+    """The latest modification time of a file, or of any file under a directory; 0 when missing."""
+    if path.is_file():
+        return path.stat().st_mtime
+    if path.is_dir():
+        return max((item.stat().st_mtime for item in path.rglob("*") if item.is_file()), default=0.0)
+    return 0.0

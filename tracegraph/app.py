@@ -1,5 +1,6 @@
 """The Starlette app: `/graphql` (POST, GET for queries, WebSocket for subscriptions; GraphiQL for browsers),
-`/healthz` (the process is up) and `/readyz` (the store answers; 503 with the reason otherwise).
+`/healthz` (the process is up) and `/readyz` (the store answers; 503 with the reason otherwise); the web UI at `/`
+and its client-side routes (tracegraph.http.webapp).
 
 `create_app(settings)` opens the configured store in the lifespan and closes it after; tests may pass a started
 `store`, which the app then uses without starting or closing it.
@@ -41,6 +42,7 @@ from tracegraph.http.frontends import frontend_middleware
 from tracegraph.http.gate import ACCEPTED, GraphQLGate
 from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.http.paths import CollapseSlashes
+from tracegraph.http.webapp import UIAssets, ui_route
 from tracegraph.kosli import kosli_api, ready_response
 from tracegraph.observability.metrics import metrics_endpoint
 from tracegraph.observability.middleware import Observe
@@ -56,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(str(files("tracegraph") / "static"))
 GRAPHIQL_BUNDLE = STATIC_DIR / "graphiql" / "graphiql.js"
+UI_BUNDLE = STATIC_DIR / "ui"  # the web UI (web/), built at install time like GraphiQL
 # Where the view keeps, per request, what sets its response status from its results.
 OUTCOME_KEY = "tracegraph.outcome"
 
@@ -224,8 +227,11 @@ def create_app(
             Route("/readyz", readyz, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),  # `kosli status`
             Mount("/api/v2", kosli),  # the kosli CLI (tracegraph.kosli, docs/kosli-api.md)
+            Mount("/static/ui", UIAssets(directory=UI_BUNDLE, check_dir=False), name="ui-assets"),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *([Route("/metrics", metrics_endpoint, methods=["GET"])] if settings.metrics_enabled else []),
+            # Last: the web UI's index page for its client-side routes (tracegraph.http.webapp).
+            ui_route(bundle=UI_BUNDLE, missing=STATIC_DIR / "ui-missing.html"),
         ],
         middleware=[
             *([Middleware(OpenTelemetryMiddleware, tracer_provider=tracer_provider)] if tracer_provider else []),
