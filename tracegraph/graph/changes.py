@@ -10,7 +10,7 @@ Both backends call the rules here: what a report's change row says (`snapshot_ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -161,3 +161,22 @@ def check_after(after: int, *, oldest_retained: int | None, last: int) -> None:
         )
     if after > last:
         raise InvalidInput("after", f"no change {after} yet: the feed's last id is {last}")
+
+
+class ChangeListeners:
+    """Callbacks a store calls after each of its own report writes (this process only): the feed follower is woken
+    at once instead of at its next poll. Other processes' writes are found by polling."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+
+    def add(self, callback: Callable[[], None]) -> None:
+        self._callbacks.append(callback)
+
+    def remove(self, callback: Callable[[], None]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def notify(self) -> None:
+        for callback in list(self._callbacks):
+            callback()

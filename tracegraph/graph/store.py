@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tracegraph.errors import TracegraphError
-from tracegraph.graph.changes import Change
+from tracegraph.graph.changes import Change, ChangeListeners
 from tracegraph.graph.findings import ALL_KINDS, DEFAULT_START_WINDOW, EventFlags, FindingKind, Findings
 from tracegraph.graph.inputs import (
     ArtifactInput,
@@ -66,6 +66,11 @@ class GraphStore(Protocol):
     @property
     def backend(self) -> str:
         """`embedded` or `neo4j`."""
+
+    @property
+    def change_listeners(self) -> ChangeListeners:
+        """Called after each report written through this store object (not other processes'): the feed follower
+        polls at once."""
 
     @property
     def round_trips(self) -> int:

@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from tracegraph.errors import UNAVAILABLE_MESSAGE, InvalidInput, TracegraphError, Unavailable
 from tracegraph.http.document_cache import DocumentCache
@@ -48,6 +51,12 @@ class TracegraphSchema(strawberry.Schema):
             result.errors = [shape(error) for error in result.errors]
         return result
 
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        # Streams run over WebSockets (tracegraph.live): subscriptions only — queries and mutations go over HTTP,
+        # through the gate's limits and a token check per request. Errors are shaped as `execute` shapes them.
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        return _shaped(await super().stream(*args, **kwargs))
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Strawberry logs every error; expected ones are answers, not incidents. Log only bugs, once each.
         for error in errors:
@@ -57,6 +66,14 @@ class TracegraphSchema(strawberry.Schema):
                     ".".join(str(part) for part in error.path or ()) or "the request",
                     exc_info=error.original_error or error,
                 )
+
+
+async def _shaped(results: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    async with aclosing(results):
+        async for result in results:
+            if getattr(result, "errors", None):
+                result.errors = [shape(error) for error in result.errors]
+            yield result
 
 
 def shape(error: GraphQLError) -> GraphQLError:
@@ -70,7 +87,7 @@ def shape(error: GraphQLError) -> GraphQLError:
         if isinstance(original, InvalidInput):
             extensions["field"] = original.field
             if original.code == "LIMIT_EXCEEDED":
-                extensions["setting"] = "TRACEGRAPH_MAX_ITEM_LOOKUPS"
+                extensions["setting"] = getattr(original, "setting", "TRACEGRAPH_MAX_ITEM_LOOKUPS")
             if original.candidates:
                 extensions["candidates"] = list(original.candidates)
         return _copy(error, original.message, extensions)

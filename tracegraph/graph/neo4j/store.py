@@ -28,7 +28,7 @@ from neo4j.exceptions import (
 from tracegraph.errors import Conflict, TracegraphError, Unavailable
 from tracegraph.graph import instances
 from tracegraph.graph.ancestry import AncestryIndex
-from tracegraph.graph.changes import Change, check_page
+from tracegraph.graph.changes import Change, ChangeListeners, check_page
 from tracegraph.graph.findings import (
     ALL_KINDS,
     DEFAULT_START_WINDOW,
@@ -127,10 +127,15 @@ class Neo4jStore:
         self._driver: AsyncDriver | None = None
         self._round_trips = 0
         self._ancestry = AncestryIndex()
+        self._changes = ChangeListeners()
 
     @property
     def backend(self) -> str:
         return "neo4j"
+
+    @property
+    def change_listeners(self) -> ChangeListeners:
+        return self._changes
 
     @property
     def round_trips(self) -> int:
@@ -254,16 +259,22 @@ class Neo4jStore:
     # --- ingest ----------------------------------------------------------------------------------------------------
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        return await self._write(partial(changes.report_artifact, artifact=artifact, now=utc_now()))
+        written = await self._write(partial(changes.report_artifact, artifact=artifact, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_commits(self, batch: CommitsInput) -> CommitsReported:
         return await self._write(partial(writes.report_commits, batch=batch))
 
     async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
-        return await self._write(partial(changes.report_deployment, deployment=deployment, now=utc_now()))
+        written = await self._write(partial(changes.report_deployment, deployment=deployment, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
-        return await self._write(partial(changes.report_snapshot, report=report, now=utc_now()))
+        written = await self._write(partial(changes.report_snapshot, report=report, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._write(
@@ -279,10 +290,14 @@ class Neo4jStore:
         return await self._write(partial(writes.begin_trail, trail=trail, now=utc_now()))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
-        return await self._write(partial(changes.report_artifacts, artifacts=artifacts, now=utc_now()))
+        written = await self._write(partial(changes.report_artifacts, artifacts=artifacts, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
-        return await self._write(partial(changes.report_deployments, deployments=deployments, now=utc_now()))
+        written = await self._write(partial(changes.report_deployments, deployments=deployments, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
         ids = [uuid.uuid4().hex for _ in attestations]
