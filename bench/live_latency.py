@@ -4,7 +4,8 @@ Two servers (uvicorn on loopback, each its own app and store object on one datab
 the subscriber listens on server A; each report is sent to A itself (its feed follower is woken at once) or to B
 (A learns of it at its next poll, every TRACEGRAPH_FEED_POLL_SECONDS). Latency is measured from just before the
 report's POST to the event's arrival (so it includes the report's own write), and from the report's answer to the
-event (delivery alone). Medians and p95 over `--reports` reports each, one at a time.
+event (delivery alone). Each report is sent at a random point of the poll cycle (a random pause of up to one
+interval before it), as reports from the outside come. Medians and p95 over `--reports` reports each, one at a time.
 
     python -m bench.live_latency --backend embedded --reports 200
     python -m bench.live_latency --backend neo4j [--neo4j-uri bolt://...] --reports 200
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import tempfile
 import time
@@ -101,6 +103,9 @@ async def measure(backend: str, neo4j_uri: str | None, reports: int, poll: float
                             "query": REPORT,
                             "variables": {"input": {"org": ORG, "environment": ENV, "artifacts": artifacts}},
                         }
+                        # At a random point of the poll cycle: reports sent right after the last event would all
+                        # wait a whole interval.
+                        await asyncio.sleep(random.uniform(0, poll))
                         started = time.perf_counter()
                         answer = await http.post(f"{base}/graphql", json=body)
                         answered = time.perf_counter()

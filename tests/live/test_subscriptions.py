@@ -13,6 +13,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.api.conftest import make_settings, token_headers
+from tests.api.test_serve import Served
 from tests.contract.scenario import ORG, build, fp, history, report, sha, topology
 from tests.live.client import live, served
 from tracegraph.app import create_app
@@ -305,3 +306,46 @@ async def test_arguments_answer_as_the_queries_do(store: GraphStore, tmp_path: P
         assert answer["extensions"]["code"] == code, answer
         assert text in answer["message"], answer
     assert hidden.replace("hidden", "ghost") == ghost  # a hidden org answers as a missing one
+
+
+async def test_a_report_through_a_server_subprocess_reaches_the_subscriber(tmp_path: Path) -> None:
+    """`tracegraph serve` as a real second process on the same SQLite file as the subscriber's server."""
+    settings = make_settings(tmp_path)
+    app = create_app(settings)
+    async with served(app) as base:
+        store: GraphStore = app.state.store
+        await topology(store)
+        reader, writer = await secret_of(store), await secret_of(store, Role.WRITER)
+        other = Served(tmp_path, "--data-dir", str(settings.data_dir))
+        try:
+            await asyncio.to_thread(other.wait_ready)
+            async with live(base, reader) as client:
+                await client.subscribe(SNAPSHOTS, {"org": ORG, "env": "prod"})
+                await asyncio.sleep(0.1)
+                await http_report(other.base, writer, "prod", {"a": 1})
+                event = await client.next_data()
+        finally:
+            other.stop()
+    assert names(event) == [("STARTED", "ecr/a")]
+
+
+async def test_subscriptions_over_http_and_queries_over_the_socket_are_refused(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    await topology(store)
+    reader = await secret_of(store)
+    async with served(create_app(make_settings(tmp_path), store=store)) as base:
+        async with httpx.AsyncClient(timeout=30) as http:
+            answer = await http.post(
+                f"{base}/graphql",
+                json={"query": CURSORS, "variables": {"org": ORG, "env": "prod"}},
+                headers={"Authorization": f"Bearer {reader}"},
+            )
+        assert (answer.status_code, answer.text) == (400, "subscriptions are not allowed when using POST")
+        async with live(base, reader) as client:
+            operation = await client.subscribe("{ orgs { name } }")
+            message = await client.receive()
+    assert (message["id"], message["type"]) == (operation, "error")
+    (error,) = message["payload"]
+    assert error["message"] == "Only subscriptions run over the WebSocket: send queries and mutations over HTTP."
+    assert error["extensions"]["code"] == "BAD_REQUEST"

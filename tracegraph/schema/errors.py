@@ -18,6 +18,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -46,6 +47,11 @@ class TracegraphSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Shaped here rather than in an extension: errors raised while parsing (e.g. the token limit) leave the
         # extensions' operation hooks before the result exists.
+        # Subscriptions run over a WebSocket only (tracegraph.live): over HTTP they are refused as an operation type
+        # the method does not allow (400), instead of running as a query.
+        allowed = kwargs.get("allowed_operation_types")
+        if allowed is not None:
+            kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
             result.errors = [shape(error) for error in result.errors]
@@ -68,12 +74,21 @@ class TracegraphSchema(strawberry.Schema):
                 )
 
 
+ONLY_SUBSCRIPTIONS = "Only subscriptions run over the WebSocket: send queries and mutations over HTTP."
+
+
 async def _shaped(results: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
     async with aclosing(results):
         async for result in results:
             if getattr(result, "errors", None):
-                result.errors = [shape(error) for error in result.errors]
+                result.errors = [_shape_streamed(error) for error in result.errors]
             yield result
+
+
+def _shape_streamed(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, InvalidOperationTypeError):
+        return _copy(error, ONLY_SUBSCRIPTIONS, {"code": "BAD_REQUEST"})
+    return shape(error)
 
 
 def shape(error: GraphQLError) -> GraphQLError:
