@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 from websockets.exceptions import ConnectionClosed
 
 from tests.api.conftest import make_settings, token_headers
@@ -73,6 +74,15 @@ async def http_report(base: str, token: str, environment: str, running: dict[str
     assert "errors" not in answer.json(), answer.json()
 
 
+async def subscribed(app: Starlette, count: int) -> None:
+    """Wait until `count` subscriptions listen live (a subscription starts from the moment it joins)."""
+    for _ in range(600):
+        if app.state.live.follower.subscribers >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{count} subscriptions did not start within 30 s")
+
+
 def names(event: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["type"], e["name"]) for e in event["snapshotReported"]["snapshot"]["events"]["nodes"]]
 
@@ -80,9 +90,9 @@ def names(event: dict[str, Any]) -> list[tuple[str, str]]:
 async def test_snapshots_arrive_in_order_with_their_events(store: GraphStore, tmp_path: Path) -> None:
     await topology(store)
     writer, reader = await secret_of(store, Role.WRITER), await secret_of(store)
-    async with served(create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
         await client.subscribe(SNAPSHOTS, {"org": ORG, "env": "prod"})
-        await asyncio.sleep(0.1)
+        await subscribed(app, 1)
         await http_report(base, writer, "prod", {"a": 1})
         await http_report(base, writer, "beta", {"b": 1})  # another environment: not this subscription's
         await http_report(base, writer, "prod", {"a": 1})  # no change: no snapshot, no event
@@ -113,7 +123,7 @@ async def test_a_report_through_another_server_reaches_the_subscriber(
                 for client in (one, two):
                     for _ in range(3):
                         await client.subscribe(CURSORS, {"org": ORG, "env": "prod"})
-                await asyncio.sleep(0.3)
+                await subscribed(first_app, 6)
                 # Idle: the process reads the feed once per poll, whatever the number of subscribers.
                 follower = first_app.state.live.follower
                 polls, trips = follower.polls, store.round_trips
@@ -131,9 +141,9 @@ async def test_resuming_after_a_restart_misses_nothing_and_repeats_nothing(store
     await topology(store)
     reader = await secret_of(store)
     variables: dict[str, Any] = {"org": ORG, "env": "prod"}
-    async with served(create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
         await client.subscribe(SNAPSHOTS, variables)
-        await asyncio.sleep(0.1)
+        await subscribed(app, 1)
         await report(store, "prod", {"a": 1})
         await report(store, "prod", {"b": 1})
         seen = [await client.next_data(), await client.next_data()]
@@ -142,7 +152,7 @@ async def test_resuming_after_a_restart_misses_nothing_and_repeats_nothing(store
     await report(store, "beta", {"x": 1})
     await report(store, "prod", {"d": 1})
     last = seen[-1]["snapshotReported"]["cursor"]
-    async with served(create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
         await client.subscribe(SNAPSHOTS, {**variables, "after": last})
         resumed = [await client.next_data(), await client.next_data()]
         await report(store, "prod", {"e": 1})
@@ -161,9 +171,9 @@ async def test_commit_arrives_once_per_environment_and_again_after_it_left(store
     await build(store, "api", "api-3", commit="c3")
     await build(store, "web", "web-0")  # no commit
     reader = await secret_of(store)
-    async with served(create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
         await client.subscribe(ARRIVALS, {"org": ORG, "sha": sha("c1")[:8]})
-        await asyncio.sleep(0.1)
+        await subscribed(app, 1)
         await report(store, "prod", {"web-0": 1})  # not a descendant of c1
         await report(store, "prod", {"web-0": 1, "web-2": 1})  # arrives in prod (c2, one commit after c1)
         first = await client.next_data()
@@ -191,9 +201,9 @@ async def test_commit_arrives_once_per_environment_and_again_after_it_left(store
 async def test_artifacts_reported_once_each_change(store: GraphStore, tmp_path: Path) -> None:
     await topology(store)
     reader = await secret_of(store)
-    async with served(create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
         await client.subscribe(ARTIFACTS, {"org": ORG, "flow": "web"})
-        await asyncio.sleep(0.1)
+        await subscribed(app, 1)
         await build(store, "web", "w1", commit="c1")
         await build(store, "api", "a1")  # another flow
         await build(store, "web", "w1", commit="c1")  # the same again: no event
@@ -210,9 +220,9 @@ async def test_a_revoked_token_closes_its_socket_within_the_recheck_time(store: 
     await topology(store)
     reader = await secret_of(store)
     settings = make_settings(tmp_path, subscription_recheck_seconds=1.0)
-    async with served(create_app(settings, store=store)) as base, live(base, reader) as client:
+    async with served(app := create_app(settings, store=store)) as base, live(base, reader) as client:
         await client.subscribe(CURSORS, {"org": ORG, "env": "prod"})
-        await asyncio.sleep(0.1)
+        await subscribed(app, 1)
         (token,) = [t for t in await store.list_tokens(ORG) if t.role is Role.READER]
         await store.revoke_token(ORG, token.id)
         revoked = time.monotonic()
@@ -227,7 +237,7 @@ async def test_a_revoked_token_closes_its_socket_within_the_recheck_time(store: 
 async def test_the_token_is_required_on_connect(store: GraphStore, tmp_path: Path) -> None:
     await topology(store)
     reader = await secret_of(store)
-    async with served(create_app(make_settings(tmp_path), store=store)) as base:
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base:
         for token in (None, "tg_wrong"):
             async with live(base, token, acknowledged=False) as client:
                 with pytest.raises(ConnectionClosed) as closed:
@@ -238,7 +248,7 @@ async def test_the_token_is_required_on_connect(store: GraphStore, tmp_path: Pat
         # The upgrade's header is accepted too (clients that can set it).
         async with live(base, None, header=f"Bearer {reader}") as client:
             await client.subscribe(CURSORS, {"org": ORG, "env": "prod"})
-            await asyncio.sleep(0.1)
+            await subscribed(app, 1)
             await report(store, "prod", {"a": 1})
             assert (await client.next_data())["snapshotReported"]["cursor"]
 
@@ -250,10 +260,11 @@ async def test_limits_refuse_with_the_setting_and_idle_sockets_close(store: Grap
         tmp_path, max_subscriptions_per_token=2, max_subscriptions_per_process=3, subscription_idle_seconds=0.6
     )
     variables = {"org": ORG, "env": "prod"}
-    async with served(create_app(settings, store=store)) as base:
+    async with served(app := create_app(settings, store=store)) as base:
         async with live(base, reader) as client, live(base, other) as second:
             for _ in range(2):
                 await client.subscribe(CURSORS, variables)
+            await subscribed(app, 2)
             refused = await client.subscribe(CURSORS, variables)
             message = await client.receive()
             assert (message["id"], message["type"]) == (refused, "next")
@@ -261,7 +272,7 @@ async def test_limits_refuse_with_the_setting_and_idle_sockets_close(store: Grap
             assert error["extensions"]["code"] == "LIMIT_EXCEEDED"
             assert error["extensions"]["setting"] == "TRACEGRAPH_MAX_SUBSCRIPTIONS_PER_TOKEN"
             await second.subscribe(CURSORS, variables)
-            await asyncio.sleep(0.1)
+            await subscribed(app, 3)
             await second.subscribe(CURSORS, variables)
             message = await second.receive()
             assert (
@@ -321,7 +332,7 @@ async def test_a_report_through_a_server_subprocess_reaches_the_subscriber(tmp_p
             await asyncio.to_thread(other.wait_ready)
             async with live(base, reader) as client:
                 await client.subscribe(SNAPSHOTS, {"org": ORG, "env": "prod"})
-                await asyncio.sleep(0.1)
+                await subscribed(app, 1)
                 await http_report(other.base, writer, "prod", {"a": 1})
                 event = await client.next_data()
         finally:
