@@ -51,6 +51,7 @@ from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
 from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.settings import Settings
+from tracegraph.webhooks.dispatcher import Dispatcher, dispatch_settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,13 @@ OUTCOME_KEY = "tracegraph.outcome"
 class GraphQLApp(GraphQL[Context, None]):
     schema: TracegraphSchema
 
-    def __init__(self, settings: Settings, store: StoreHolder, tracer_provider: TracerProvider | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: StoreHolder,
+        tracer_provider: TracerProvider | None,
+        dispatcher: Dispatcher | None = None,
+    ) -> None:
         # No WebSocket sub-protocol yet: the schema has no subscriptions, and queries and mutations go over HTTP,
         # where every request's token is checked (a socket would keep a revoked token's rights).
         super().__init__(
@@ -74,6 +81,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self._settings = settings
         self._store = store
+        self._dispatcher = dispatcher
 
     def encode_json(self, data: object) -> str:
         # orjson: a page of 100 running artifacts encodes in ~0.02 ms instead of json's ~0.4 ms. Text, not bytes:
@@ -91,6 +99,7 @@ class GraphQLApp(GraphQL[Context, None]):
             settings=self._settings,
             principal=principal or ANONYMOUS,
             authenticated=principal is not None,
+            wake_webhooks=self._dispatcher.wake if self._dispatcher is not None else None,
         )
 
     async def parse_http_body(
@@ -163,15 +172,23 @@ class StoreHolder:
 
 
 def create_app(
-    settings: Settings | None = None, *, store: GraphStore | None = None, tracer_provider: TracerProvider | None = None
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    tracer_provider: TracerProvider | None = None,
+    webhooks: bool | None = None,
 ) -> Starlette:
-    """`tracer_provider`: where spans go (tests); by default the one the `OTEL_*` variables describe, if any."""
+    """`tracer_provider`: where spans go (tests); by default the one the `OTEL_*` variables describe, if any.
+    `webhooks`: run the webhook dispatcher; by default when the app opens its own store and the settings allow (a
+    test passing a store opts in, so the dispatcher's store calls do not count in its round trips)."""
     settings = settings if settings is not None else Settings()
     holder = StoreHolder(settings, store)
+    run_webhooks = settings.webhooks_enabled and (webhooks if webhooks is not None else holder.owned)
+    dispatcher = Dispatcher(holder.get, dispatch_settings(settings)) if run_webhooks else None
     owned_provider = tracer_provider is None
     tracer_provider = tracer_provider if tracer_provider is not None else provider_from_environment()
     trace_with(tracer_provider.get_tracer("tracegraph.store") if tracer_provider is not None else None)
-    graphql = GraphQLApp(settings, holder, tracer_provider)
+    graphql = GraphQLApp(settings, holder, tracer_provider, dispatcher)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -188,9 +205,13 @@ def create_app(
                 "`tracegraph admin create-org NAME` then `tracegraph admin create-token --org NAME --role admin` "
                 "(or run `tracegraph serve --demo` for the tutorial's data)."
             )
+        if dispatcher is not None:
+            dispatcher.start()  # follows the change feed (tracegraph/webhooks/); waits out an unavailable store
         try:
             yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
             if holder.owned:
                 await holder.store.close()
             if owned_provider and tracer_provider is not None:
@@ -246,4 +267,5 @@ def create_app(
     app.state.settings = settings
     app.state.store = holder.store
     app.state.documents = graphql.schema.documents
+    app.state.dispatcher = dispatcher
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ class Context:
     settings: Settings
     principal: Principal = ANONYMOUS
     authenticated: bool = True  # False only for a GraphiQL page load, which executes nothing
+    wake_webhooks: Callable[[], None] | None = None  # this process's webhook dispatcher: a replay is due now
     loaders: Loaders = field(init=False)
     access: Access = field(init=False)
 
