@@ -45,15 +45,6 @@ from tracegraph.graph.model import (
 )
 from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.selectors import LogQuery, SnapshotSelector
-from tracegraph.graph.webhooks import (
-    AttemptOutcome,
-    Delivery,
-    DeliveryJob,
-    DispatchState,
-    PlannedDelivery,
-    Webhook,
-    WebhookInput,
-)
 from tracegraph.graph.views import (
     ArtifactDetail,
     CommitPlacements,
@@ -66,6 +57,15 @@ from tracegraph.graph.views import (
     SnapshotDiff,
     SnapshotSummary,
     TrailDetail,
+)
+from tracegraph.graph.webhooks import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryJob,
+    DispatchState,
+    PlannedDelivery,
+    Webhook,
+    WebhookInput,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.policies import PolicyEvaluation

@@ -35,8 +35,8 @@ WEBHOOK_URL_RULE = (
     "an https URL, or an http URL to a loopback host (127.0.0.0/8, ::1, localhost), with a host and no user name or "
     "password, at most 2,048 characters, without whitespace or control characters"
 )
-SECRET_RULE = "16-256 printable ASCII characters (no spaces)"
-SECRET_PREFIX = "whsec_"
+SECRET_RULE = "16-256 printable ASCII characters (no spaces)"  # noqa: S105 (a rule, not a secret)
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of generated secrets)
 MAX_FILTER = 100
 _NOT_IN_A_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u180e\u200b\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 _SECRET = re.compile(r"[\x21-\x7e]{16,256}")
@@ -331,8 +331,9 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
 def backoff(attempt: int, base: timedelta, *, rng: random.Random | None = None) -> timedelta:
     """After failed attempt `attempt` (1..): base x 2^(attempt-1), capped at an hour, of which a random half is
     taken off ("equal jitter"), so receivers coming back from an outage are not hit by every sender at once."""
-    full = min(base * (2 ** min(attempt - 1, 30)), MAX_BACKOFF)
-    return full / 2 + full / 2 * (rng or _RANDOM).random()
+    full: timedelta = min(base * (2 ** min(attempt - 1, 30)), MAX_BACKOFF)
+    jitter: float = (rng or _RANDOM).random()
+    return full / 2 + full / 2 * jitter
 
 
 _RANDOM = random.Random()  # noqa: S311 (jitter, not a secret)

@@ -201,7 +201,6 @@ class Mutation:
         found = await attestation_type_resolvers.create(info.context, to_data(input))
         return CreateAttestationTypePayload(attestation_type=AttestationType.of(found))
 
-
     # --- webhooks (docs/live.md#webhooks) ---
 
     @strawberry.mutation(

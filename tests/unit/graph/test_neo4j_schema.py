@@ -34,6 +34,13 @@ CURRENT_NAMES = VERSION_2_NAMES | {
     "change_id",
     "change_feed_key",
     "change_time",
+    "webhook_key",
+    "webhook_delivery_key",
+    "webhook_delivery_once",
+    "webhook_attempt_key",
+    "webhook_cursor_key",
+    "webhook_delivery_due",
+    "webhook_delivery_by_hook",
 }
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"

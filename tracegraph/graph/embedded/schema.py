@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -155,6 +155,8 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_by_org ON changes (org, id);
 CREATE INDEX IF NOT EXISTS changes_by_time ON changes (at);
 """,
+    # Version 11 adds webhooks: the hooks, the dispatcher's cursor, deliveries and their attempts.
+    11: _WEBHOOKS,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
 
@@ -298,5 +300,6 @@ CREATE TABLE IF NOT EXISTS tokens (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 """
+    + _WEBHOOKS
     + _ARTIFACT_STATES
 )

@@ -250,9 +250,7 @@ def enqueue(
     if row is None or row["change_id"] != cursor or row["generation"] != generation:
         return False
     now = to_micros(utc_now())
-    connection.executemany(
-        INSERT_DELIVERY, [item.model_dump(mode="json") | {"now": now} for item in planned]
-    )
+    connection.executemany(INSERT_DELIVERY, [item.model_dump(mode="json") | {"now": now} for item in planned])
     connection.execute(MOVE_CURSOR, {"through": through, "cursor": cursor})
     return True
 

@@ -156,6 +156,8 @@ SET r.started_at = s.reported_at
             "CREATE INDEX change_time IF NOT EXISTS FOR (n:Change) ON (n.at)",
         ),
     ),
+    # 9: webhooks (neo4j/webhooks.py).
+    WEBHOOKS,
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

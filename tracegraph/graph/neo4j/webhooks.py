@@ -55,11 +55,15 @@ OPTIONAL MATCH (d:WebhookDelivery {org: $org, webhook: $id})
 OPTIONAL MATCH (a:WebhookAttempt {org: $org, delivery: d.id})
 DETACH DELETE a, d, w
 """
-DISPATCH_STATE = """
+DISPATCH_STATE = (
+    """
 MATCH (c:WebhookCursor {key: 'feed'})
 RETURN c.change_id AS cursor, c.generation AS generation,
-       COLLECT { MATCH (w:Webhook) WHERE w.active RETURN """ + _HOOK + """ } AS hooks
+       COLLECT { MATCH (w:Webhook) WHERE w.active RETURN """
+    + _HOOK
+    + """ } AS hooks
 """
+)
 # The lock first (SET on the node), then the check: two dispatchers cannot both move the cursor from one place.
 LOCK_CURSOR = """
 MATCH (c:WebhookCursor {key: 'feed'})
