@@ -80,7 +80,7 @@ async def test_a_webhook_receives_the_changes_after_its_creation_of_its_org_only
         (WebhookEvent.COMMIT_ARRIVED, ours[0].change_id),
     ]
     body = json.loads(ours[1].body)
-    assert body["org"] == ORG and body["event"] == "commit.arrived" and body["id"] == ours[1].id
+    assert (body["org"], body["event"], body["id"]) == (ORG, "commit.arrived", ours[1].id)
     assert body["data"]["commits"] == [{"sha": sha("c2"), "flow": "web", "fingerprint": fp("web-2")}]
     assert body["idempotency_key"] == ours[1].idempotency_key
     assert all(d.status is DeliveryStatus.PENDING and d.attempts == () for d in ours)
