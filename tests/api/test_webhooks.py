@@ -240,3 +240,46 @@ async def test_the_secret_is_never_logged_nor_answered_again(hooked: Api, caplog
     assert given not in json.dumps(listed)
     assert given not in json.dumps(deleted)
     assert deleted["data"]["deleteWebhook"]["webhook"]["id"] == made["webhook"]["id"]
+
+
+async def test_several_dispatchers_deliver_each_change_once(store: GraphStore, tmp_path: Path) -> None:
+    """Two server processes' dispatchers (two apps on one store) race for the cursor and the claims."""
+    settings = make_settings(tmp_path, webhook_poll_seconds=0.02, webhook_backoff_seconds=0.05)
+    async with (
+        serve(create_app(settings, store=store, webhooks=True)) as first,
+        serve(create_app(settings, store=store, webhooks=True)) as second,
+    ):
+        api = Api(first, store)
+        await api.bootstrap(ORG)
+        other = Api(second, store)
+        other.headers = api.headers
+        await environment(api)
+        with Receiver() as receiver:
+            await create(api, receiver.url)
+            for instances in range(1, 11):
+                await report(api if instances % 2 else other, instances)
+            await received(receiver, 10)
+            await asyncio.sleep(0.5)  # many turns of both: nothing more comes
+    keys = [request.headers["idempotency-key"] for request in receiver.received]
+    assert len(keys) == len(set(keys)) == 10
+    indexes = sorted(json.loads(request.body)["data"]["snapshot_index"] for request in receiver.received)
+    assert indexes == list(range(1, 11))
+
+
+async def test_a_delivery_pending_at_shutdown_is_sent_after_the_restart(store: GraphStore, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, webhook_poll_seconds=0.02, webhook_backoff_seconds=0.5)
+    with Receiver(script=[503]) as receiver:
+        async with serve(create_app(settings, store=store, webhooks=True)) as client:
+            api = Api(client, store)
+            await api.bootstrap(ORG)
+            await environment(api)
+            await create(api, receiver.url)
+            await report(api, 1)
+            await received(receiver, 1)  # the 503: the retry is due in 0.25-0.5 s, after the shutdown
+        assert receiver.count() == 1
+        async with serve(create_app(settings, store=store, webhooks=True)) as client:
+            api.http = client
+            await received(receiver, 2, within=20)
+            [delivery] = await settled(api)
+    assert delivery["status"] == "DELIVERED"
+    assert [a["statusCode"] for a in delivery["attempts"]] == [503, 200]

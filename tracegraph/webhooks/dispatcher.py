@@ -73,12 +73,17 @@ class Dispatcher:
         self._http = sender.client()
         self._task = asyncio.create_task(self._run(), name="tracegraph-webhooks")
 
-    async def stop(self) -> None:
-        """Stop claiming; attempts in flight are cancelled (their leases expire, and another turn sends them)."""
-        tasks = [task for task in (self._task, *self._inflight) if task is not None]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async def stop(self, *, grace: float = 5.0) -> None:
+        """Stop claiming; attempts in flight get `grace` seconds to finish and be recorded, then are cancelled
+        (their leases run out, and another turn sends them again)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._inflight:
+            _, late = await asyncio.wait(set(self._inflight), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         if self._http is not None:
             await self._http.aclose()
 
