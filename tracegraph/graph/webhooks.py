@@ -235,9 +235,8 @@ def _events_of(change: Change) -> list[tuple[WebhookEvent, dict[str, Any]]]:
     if kind == "ARTIFACT_REPORTED":
         return [(WebhookEvent.ARTIFACT_REPORTED, {"flow": change.flow, "fingerprint": change.fingerprint})]
     if kind == "DEPLOYMENT_REPORTED":
-        number = getattr(change, "deployment_number", None)
         data = {"environment": change.environment, "flow": change.flow, "fingerprint": change.fingerprint}
-        return [(WebhookEvent.DEPLOYMENT_REPORTED, {**data, "deployment_number": number})]
+        return [(WebhookEvent.DEPLOYMENT_REPORTED, {**data, "deployment_number": change.deployment_number})]
     return []
 
 

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 CHANGES_PAGE = 500
 SWEEP_SECONDS = 5.0
+MAX_FAILURE_WAIT = 30.0  # seconds between turns while the store keeps failing
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class Dispatcher:
         self._due: datetime | None = None  # the earliest retry this process scheduled
         self._swept = datetime.min.replace(tzinfo=utc_now().tzinfo)
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._http: httpx.AsyncClient | None = None
 
     # --- lifecycle ---
@@ -74,13 +76,15 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run(), name="tracegraph-webhooks")
 
     async def stop(self, *, grace: float = 5.0) -> None:
-        """Stop claiming; attempts in flight get `grace` seconds to finish and be recorded, then are cancelled
-        (their leases run out, and another turn sends them again)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        if self._inflight:
-            _, late = await asyncio.wait(set(self._inflight), timeout=grace)
+        """Stop after the current turn, and give attempts in flight `grace` seconds to finish and be recorded; what
+        is still running then is cancelled (its lease runs out, and another turn sends it again). A store call is
+        not cancelled midway when it can be helped: on Neo4j that can leave its transaction, and the cursor lock
+        it holds, open on the server until the connection closes."""
+        self._stopping = True
+        self._wake.set()
+        running = {task for task in (self._task, *self._inflight) if task is not None}
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
@@ -93,15 +97,23 @@ class Dispatcher:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        failures = 0
+        while not self._stopping:
             try:
                 await self.turn()
-            except TracegraphError as error:  # the store is unavailable: try again next turn
-                logger.warning("webhook dispatcher: %s", error.message)
-            except Exception:
-                logger.exception("webhook dispatcher turn failed")
+                failures = 0
+            except Exception as error:
+                # The store is unavailable (or a bug): wait longer after each failure, and log the 1st, 2nd, 4th…
+                # of a run of them, not one line per poll.
+                failures += 1
+                if failures & (failures - 1) == 0:
+                    if isinstance(error, TracegraphError):
+                        logger.warning("webhook dispatcher (failure %d): %s", failures, error.message)
+                    else:
+                        logger.exception("webhook dispatcher turn failed (failure %d)", failures)
+            wait = min(self._settings.poll_seconds * 2 ** min(failures, 10), MAX_FAILURE_WAIT) if failures else None
             try:
-                async with asyncio.timeout(self._settings.poll_seconds):
+                async with asyncio.timeout(wait or self._settings.poll_seconds):
                     await self._wake.wait()
             except TimeoutError:
                 pass
@@ -115,7 +127,7 @@ class Dispatcher:
         due = self._due is not None and self._due <= now
         sweep = now - self._swept >= timedelta(seconds=SWEEP_SECONDS)
         free = self._settings.concurrency - len(self._inflight)
-        if free <= 0 or not (planned or due or sweep):
+        if self._stopping or free <= 0 or not (planned or due or sweep):
             return
         if sweep:
             self._swept = now

@@ -135,3 +135,20 @@ def test_retry_after_is_honoured_up_to_an_hour() -> None:
     assert at == NOW + timedelta(seconds=90)
     _, capped = next_step(1, 503, now=NOW, max_attempts=8, base=BASE, wait=timedelta(days=2))
     assert capped == NOW + timedelta(hours=1)
+
+
+def test_a_deployment_is_told_with_its_number() -> None:
+    change = Change(
+        id=5, org="acme", kind=ChangeKind.DEPLOYMENT_REPORTED, at=NOW, environment="prod", flow="web",
+        fingerprint="a" * 64, deployment_number=3,
+    )  # fmt: skip
+    [planned] = plan([change], [hook(events=(WebhookEvent.DEPLOYMENT_REPORTED,))])
+    data = json.loads(planned.body)["data"]
+    assert data == {
+        "change_id": 5,
+        "environment": "prod",
+        "flow": "web",
+        "fingerprint": "a" * 64,
+        "deployment_number": 3,
+    }
+    assert plan([change], [hook(environments=("beta",))]) == []
