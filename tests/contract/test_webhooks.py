@@ -119,7 +119,7 @@ async def test_claims_lease_deliveries_once_and_attempts_move_them_on(store: Gra
     assert {job.url for job in jobs} == {URL}
     failed, delivered = jobs
     now = utc_now()
-    retry_at = now + timedelta(milliseconds=1)
+    retry_at = now - timedelta(milliseconds=1)  # due at once
 
     def outcome(job_id: str, owner: str, status: DeliveryStatus, code: int | None, number: int = 1) -> AttemptOutcome:
         return AttemptOutcome(
