@@ -61,6 +61,7 @@ from tracegraph.resolvers.context import Context
 from tracegraph.schema import make_schema
 from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.settings import Settings
+from tracegraph.webhooks.dispatcher import Dispatcher, dispatch_settings
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,12 @@ class GraphQLApp(GraphQL[Context, None]):
     websocket_adapter_class = ClosingOnceAdapter
 
     def __init__(
-        self, settings: Settings, store: StoreHolder, tracer_provider: TracerProvider | None, live: LiveServices
+        self,
+        settings: Settings,
+        store: StoreHolder,
+        tracer_provider: TracerProvider | None,
+        live: LiveServices,
+        dispatcher: Dispatcher | None = None,
     ) -> None:
         # Subscriptions only, over graphql-transport-ws (the schema refuses queries and mutations on a socket: they go
         # over HTTP, where every request's token is checked). A socket's token is checked again while it is open
@@ -93,6 +99,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self._settings = settings
         self._store = store
         self._live = live
+        self._dispatcher = dispatcher
 
     def encode_json(self, data: object) -> str:
         # orjson: a page of 100 running artifacts encodes in ~0.02 ms instead of json's ~0.4 ms. Text, not bytes:
@@ -116,6 +123,7 @@ class GraphQLApp(GraphQL[Context, None]):
             authenticated=principal is not None,
             live=live,
             follower=self._live.follower if live is not None else None,
+            wake_webhooks=self._dispatcher.wake if self._dispatcher is not None else None,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -247,16 +255,24 @@ class StoreHolder:
 
 
 def create_app(
-    settings: Settings | None = None, *, store: GraphStore | None = None, tracer_provider: TracerProvider | None = None
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    tracer_provider: TracerProvider | None = None,
+    webhooks: bool | None = None,
 ) -> Starlette:
-    """`tracer_provider`: where spans go (tests); by default the one the `OTEL_*` variables describe, if any."""
+    """`tracer_provider`: where spans go (tests); by default the one the `OTEL_*` variables describe, if any.
+    `webhooks`: run the webhook dispatcher; by default when the app opens its own store and the settings allow (a
+    test passing a store opts in, so the dispatcher's store calls do not count in its round trips)."""
     settings = settings if settings is not None else Settings()
     holder = StoreHolder(settings, store)
+    run_webhooks = settings.webhooks_enabled and (webhooks if webhooks is not None else holder.owned)
+    dispatcher = Dispatcher(holder.get, dispatch_settings(settings)) if run_webhooks else None
     owned_provider = tracer_provider is None
     tracer_provider = tracer_provider if tracer_provider is not None else provider_from_environment()
     trace_with(tracer_provider.get_tracer("tracegraph.store") if tracer_provider is not None else None)
     live = LiveServices(settings, holder)
-    graphql = GraphQLApp(settings, holder, tracer_provider, live)
+    graphql = GraphQLApp(settings, holder, tracer_provider, live, dispatcher)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -275,9 +291,13 @@ def create_app(
             )
         # One feed follower per process, reading the store's change feed for every subscription (tracegraph.live).
         await live.follower.start()
+        if dispatcher is not None:
+            dispatcher.start()  # follows the change feed (tracegraph/webhooks/); waits out an unavailable store
         try:
             yield
         finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
             await live.follower.stop()
             if holder.owned:
                 await holder.store.close()
@@ -338,4 +358,5 @@ def create_app(
     app.state.store = holder.store
     app.state.documents = graphql.schema.documents
     app.state.live = live
+    app.state.dispatcher = dispatcher
     return app

@@ -153,6 +153,32 @@ class Settings(BaseSettings):
         description="A WebSocket with no subscription for this long is closed (code 4408).",
     )
 
+    # Webhooks (tracegraph/webhooks/, docs/live.md).
+    webhooks_enabled: bool = Field(
+        default=True,
+        description="Run the webhook dispatcher in this process (any number of processes may: they share the work "
+        "through the database).",
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, le=100, description="Attempts per delivery (and per replay) before it is marked FAILED."
+    )
+    webhook_backoff_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="The first retry's delay; each next one doubles (capped at an hour), less a random half.",
+    )
+    webhook_poll_seconds: float = Field(
+        default=0.25, gt=0, le=60, description="How often the dispatcher looks for new changes to deliver."
+    )
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        ge=10,
+        le=3600,
+        description="How long a claimed delivery is reserved for its process; after a crash it is sent again then.",
+    )
+    webhook_concurrency: int = Field(default=16, ge=1, le=1000, description="Deliveries in flight per process.")
+
     # Browser frontends (tracegraph.http.frontends).
     cors_origins: str = Field(
         default="",

@@ -7,6 +7,7 @@ they may read, an operation above their role is FORBIDDEN; no valid token at all
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,9 +27,11 @@ from tracegraph.graph.model import Role
 from tracegraph.graph.policies import PolicyInput
 from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
-from tracegraph.observability.logging import JsonFormatter, TextFormatter
+from tracegraph.graph.webhooks import WebhookInput
+from tracegraph.observability.logging import JsonFormatter, TextFormatter, log_config
 from tracegraph.schema.node import encode_id
 
+WEBHOOK_SECRET = "matrix-webhook-secret-0123"
 LENIENT = "_schema: https://kosli.com/schemas/policy/environment/v1\n"
 PRIVATE, PUBLIC, OTHER, OPEN = "private-co", "public-co", "other-co", "open-co"
 TARGETS = (PRIVATE, PUBLIC)
@@ -111,6 +114,12 @@ OPERATIONS = [
               "{ token { id } secret } }", with_input(role="READER", name="made in the matrix")),
     Operation("revokeToken", Role.ADMIN, "mutation($input: RevokeTokenInput!) { revokeToken(input: $input) "
               "{ token { revokedAt } } }", lambda org, spare: {"input": {"org": org, "id": spare[org]}}),
+    Operation("org.webhooks", Role.ADMIN, "query($org: String!) { org(name: $org) { webhooks { id url } } }",
+              by_org()),
+    Operation("createWebhook", Role.ADMIN, "mutation($input: CreateWebhookInput!) { createWebhook(input: $input) "
+              "{ webhook { id } secret } }", with_input(url="https://h.example.com/x", events=["ARTIFACT_REPORTED"])),
+    Operation("deleteWebhook", Role.ADMIN, "mutation($input: DeleteWebhookInput!) { deleteWebhook(input: $input) "
+              "{ webhook { id } } }", lambda org, spare: {"input": {"org": org, "id": spare[f"{org}/webhook"]}}),
 ]  # fmt: skip
 
 RANK = {Role.READER: 1, Role.WRITER: 2, Role.ADMIN: 3}
@@ -184,6 +193,8 @@ def outcome(status: int, body: dict[str, Any]) -> str:
 
 async def test_isolation_matrix(store: GraphStore, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
+    for name, logger in log_config("debug", "json")["loggers"].items():  # as `tracegraph serve --log-level debug`
+        caplog.set_level(logger["level"], logger=name)
     callers = await seed(store)
     seen: list[str] = []
     mismatches: list[str] = []
@@ -197,6 +208,12 @@ async def test_isolation_matrix(store: GraphStore, tmp_path: Path, caplog: pytes
                         spare_secret = hash_secret(new_secret())
                         made = await store.create_token(TokenInput(org=org, role=Role.READER, secret_hash=spare_secret))
                         spare[org] = made.id
+                        if operation.name == "deleteWebhook":
+                            hook = await store.create_webhook(
+                                WebhookInput(org=org, url="https://h.example.com/", events=["artifact.reported"],
+                                             secret=WEBHOOK_SECRET)
+                            )  # fmt: skip
+                            spare[f"{org}/webhook"] = hook.id
                     secret = callers[target].get(caller)
                     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
                     payload = {"query": operation.document, "variables": operation.variables(target, spare)}
@@ -221,6 +238,13 @@ async def test_isolation_matrix(store: GraphStore, tmp_path: Path, caplog: pytes
     assert "tracegraph.access" in {record.name for record in caplog.records}
     created_secrets = [text for text in seen if '"secret"' in text]
     leaks = [secret for secret in secrets if any(secret in text for text in seen) or secret in logged]
+    # Webhook secrets: answered once by createWebhook, never logged, never answered by anything else.
+    answers = [json.loads(text)["data"] for text in seen if '"createWebhook":{' in text]
+    webhook_secrets = [answer["createWebhook"]["secret"] for answer in answers]
+    assert webhook_secrets
+    assert not [secret for secret in [*webhook_secrets, WEBHOOK_SECRET] if secret in logged]
+    assert all(sum(secret in text for text in seen) == 1 for secret in webhook_secrets)
+    assert not any(WEBHOOK_SECRET in text for text in seen)
     assert "Bearer" not in logged  # no Authorization header, whatever its token
     assert leaks == []
     assert created_secrets  # createToken answers its own new secret, and only that one

@@ -64,6 +64,7 @@ VALID_KEYS: list[tuple[str, Key]] = [
     ("event", ("x" * 512, FP)),
     ("flow", ("web",)),
     ("environment", ("aws-prod.eu_1",)),
+    ("webhook_delivery", (812, "commit.arrived")),
 ]
 
 

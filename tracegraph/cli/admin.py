@@ -26,7 +26,7 @@ from tracegraph.graph.rules import utc_now
 from tracegraph.graph.store import GraphStore
 from tracegraph.settings import Settings
 
-app = command_group("Bootstrap on the store directly: orgs and API tokens.")
+app = command_group("Bootstrap on the store directly: orgs, API tokens and webhooks.")
 
 T = TypeVar("T")
 
@@ -222,3 +222,13 @@ def revoke_token(
     if _json(ctx, shapes.token(revoked)):
         return
     typer.echo(f"Revoked token {revoked.id} ({revoked.name})")
+
+
+def _webhooks() -> None:
+    # At the end: tracegraph.cli.webhooks imports this module's helpers.
+    from tracegraph.cli.webhooks import app as webhooks
+
+    app.add_typer(webhooks, name="webhook")
+
+
+_webhooks()

@@ -31,7 +31,7 @@ class Commands(LazyGroup):
         "report": Lazy(
             "tracegraph.cli.commands.report", "app", "Report builds, deployments, snapshots and git history."
         ),
-        "admin": Lazy("tracegraph.cli.admin", "app", "Bootstrap on the store directly: orgs and API tokens."),
+        "admin": Lazy("tracegraph.cli.admin", "app", "Bootstrap on the store directly: orgs, API tokens and webhooks."),
         "attestation-type": Lazy(
             "tracegraph.cli.commands.attestation_type", "app", "Define and list custom attestation types."
         ),

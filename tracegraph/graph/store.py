@@ -58,6 +58,15 @@ from tracegraph.graph.views import (
     SnapshotSummary,
     TrailDetail,
 )
+from tracegraph.graph.webhooks import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryJob,
+    DispatchState,
+    PlannedDelivery,
+    Webhook,
+    WebhookInput,
+)
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.policies import PolicyEvaluation
 
@@ -322,3 +331,42 @@ class GraphStore(Protocol):
     ) -> PolicyEvaluation:
         """One build of `fingerprint` (in `flow` when given) evaluated now against the policies attached to
         `environment`, or else those named in `policies`."""
+
+    # --- webhooks (graph/webhooks.py): hooks per org, and the deliveries the dispatcher (tracegraph/webhooks/)
+    # makes from the change feed; the secret is kept to sign, never answered ---
+
+    async def create_webhook(self, webhook: WebhookInput) -> Webhook:
+        """The org must exist. The hook receives the org's changes after the feed's last id at its creation."""
+
+    async def list_webhooks(self, org: str) -> list[Webhook]:
+        """Oldest first."""
+
+    async def delete_webhook(self, org: str, webhook_id: str) -> Webhook:
+        """Deletes its deliveries too; `NotFound` naming the webhook when the org has none of that id."""
+
+    async def webhook_deliveries(
+        self, org: str, webhook_id: str, *, limit: int, before: tuple[int, str] | None = None, failed_only: bool = False
+    ) -> list[Delivery]:
+        """Newest first (by change id, then event), each with its attempts; `before` is the (change id, event) of
+        the last delivery of the previous page (keyset); `failed_only`: those given up."""
+
+    async def webhook_delivery(self, org: str, delivery_id: str) -> Delivery: ...
+
+    async def replay_webhook_delivery(self, org: str, delivery_id: str) -> Delivery:
+        """Due now again, as a new series of attempts with the same body and idempotency key."""
+
+    async def webhook_dispatch_state(self) -> DispatchState | None:
+        """The dispatcher's cursor and the active hooks of every org; None while no webhook was ever created."""
+
+    async def enqueue_webhook_deliveries(
+        self, *, cursor: int, generation: int, through: int, planned: Sequence[PlannedDelivery]
+    ) -> bool:
+        """Insert `planned` (each at most once per webhook, change and event) and move the cursor from `cursor` to
+        `through`, in one transaction; False, writing nothing, when the cursor or the hooks' generation moved since
+        `webhook_dispatch_state`."""
+
+    async def claim_webhook_deliveries(self, owner: str, *, lease: timedelta, limit: int) -> list[DeliveryJob]:
+        """Lease up to `limit` due deliveries to `owner` for `lease`; one transaction, so no two claims overlap."""
+
+    async def record_webhook_attempt(self, outcome: AttemptOutcome) -> None:
+        """Keep the attempt; move the delivery on only while `outcome.owner` still holds its lease."""

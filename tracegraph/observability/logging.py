@@ -89,6 +89,11 @@ def log_config(level: str, chosen: LogFormat) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "level": level.upper(), "propagate": True},
             "uvicorn.error": {"handlers": [], "level": level.upper(), "propagate": True},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            # Whatever `level` says: the driver's debug lines hold every query's parameters (webhook secrets among
+            # them), and httpx's info lines the URL of each webhook delivery (which may carry a receiver's token).
+            "neo4j": {"handlers": [], "level": "INFO", "propagate": True},
+            "httpx": {"handlers": [], "level": "WARNING", "propagate": True},
+            "httpcore": {"handlers": [], "level": "INFO", "propagate": True},
         },
         "root": {"handlers": ["tracegraph"], "level": level.upper()},
     }

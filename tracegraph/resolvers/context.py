@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ class Context:
     live: LiveConnection | None = None
     follower: FeedFollower | None = None
     connection_params: dict[str, object] | None = None  # the connection_init payload (Strawberry sets it)
+    wake_webhooks: Callable[[], None] | None = None  # this process's webhook dispatcher: a replay is due now
     loaders: Loaders = field(init=False)
     access: Access = field(init=False)
 

@@ -19,6 +19,7 @@ from typing import Any
 from tracegraph.errors import InvalidInput
 from tracegraph.graph.rules import NAME_PATTERN, unicode_error
 from tracegraph.graph.selectors import MAX_INDEX
+from tracegraph.graph.webhooks import WebhookEvent
 
 Key = tuple[Any, ...]
 
@@ -37,6 +38,7 @@ _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 _NAME = re.compile(NAME_PATTERN)
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{0,63}")
+_EVENTS = frozenset(event.value for event in WebhookEvent)
 
 
 def _name(part: object) -> bool:
@@ -60,6 +62,14 @@ def _observed_name(part: object) -> bool:
     return isinstance(part, str) and 1 <= len(part) <= 512 and unicode_error(part) is None
 
 
+def _change_id(part: object) -> bool:
+    return type(part) is int and part >= 1
+
+
+def _event(part: object) -> bool:
+    return isinstance(part, str) and part in _EVENTS
+
+
 # The key of each kind of cursor, element by element.
 SHAPES: dict[str, tuple[Callable[[object], bool], ...]] = {
     "artifact": (_fingerprint,),  # a flow's artifacts, newest first: the last fingerprint seen
@@ -71,6 +81,7 @@ SHAPES: dict[str, tuple[Callable[[object], bool], ...]] = {
     "trail": (_name,),  # a flow's trails, newest first: the last trail name seen
     "trail_artifact": (_micros, _fingerprint),  # a trail's artifacts: (created_at in µs since 1970, fingerprint)
     "repo_artifact": (_name, _fingerprint),  # a repository's artifacts, newest first: the last (flow, fingerprint)
+    "webhook_delivery": (_change_id, _event),  # a webhook's deliveries, newest first: the last (change id, event)
 }
 
 

@@ -12,6 +12,7 @@ import strawberry
 from tracegraph.resolvers import attestation_types as attestation_type_resolvers
 from tracegraph.resolvers import policies as policy_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
+from tracegraph.resolvers import webhooks as webhook_resolvers
 from tracegraph.resolvers import writes
 from tracegraph.schema.enums import Role
 from tracegraph.schema.info import Info
@@ -59,6 +60,15 @@ from tracegraph.schema.types.policy import Policy
 from tracegraph.schema.types.snapshot import Snapshot
 from tracegraph.schema.types.token import Token
 from tracegraph.schema.types.trail import Trail
+from tracegraph.schema.types.webhook import Webhook, WebhookDelivery
+from tracegraph.schema.webhook_mutations import (
+    CreateWebhookInput,
+    CreateWebhookPayload,
+    DeleteWebhookInput,
+    DeleteWebhookPayload,
+    ReplayWebhookDeliveryInput,
+    ReplayWebhookDeliveryPayload,
+)
 
 
 @strawberry.type(description="Writes: what integrations report.")
@@ -190,6 +200,34 @@ class Mutation:
     ) -> CreateAttestationTypePayload:
         found = await attestation_type_resolvers.create(info.context, to_data(input))
         return CreateAttestationTypePayload(attestation_type=AttestationType.of(found))
+
+    # --- webhooks (docs/live.md#webhooks) ---
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Register a webhook of the org (admin only): its changes of the chosen events are POSTed to "
+        "`url` as JSON signed with the secret (`X-Tracegraph-Signature-256`), retried with backoff. The answer holds "
+        "the secret: store it now, it is never shown again.",
+    )
+    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
+        found, secret = await webhook_resolvers.create(info.context, to_data(input))
+        return CreateWebhookPayload(webhook=Webhook.of(found), secret=secret)
+
+    @strawberry.mutation(permission_classes=[Administers], description="Delete a webhook and its deliveries (admin).")
+    async def delete_webhook(self, info: Info, input: DeleteWebhookInput) -> DeleteWebhookPayload:
+        found = await webhook_resolvers.delete(info.context, input.org, str(input.id))
+        return DeleteWebhookPayload(webhook=Webhook.of(found))
+
+    @strawberry.mutation(
+        permission_classes=[Administers],
+        description="Send a delivery again (admin only): a new series of attempts with the same body and "
+        "idempotency key, whatever its status.",
+    )
+    async def replay_webhook_delivery(
+        self, info: Info, input: ReplayWebhookDeliveryInput
+    ) -> ReplayWebhookDeliveryPayload:
+        found = await webhook_resolvers.replay(info.context, input.org, str(input.id))
+        return ReplayWebhookDeliveryPayload(delivery=WebhookDelivery.of(found))
 
 
 @strawberry.input(description="A new API token of `org`.")

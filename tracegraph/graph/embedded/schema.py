@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -17,6 +17,37 @@ SELECT a.*, CASE
                  AND t.fingerprint = a.fingerprint AND t.compliant = 0) THEN 'NON_COMPLIANT'
     ELSE 'COMPLIANT' END AS state
 FROM artifacts a;
+"""
+
+# Webhooks (tracegraph/graph/webhooks.py): the hooks (their secret kept as given: it signs deliveries), the
+# dispatcher's one cursor over the change feed with the hooks' generation, each delivery once per (webhook, change,
+# event), and every attempt.
+_WEBHOOKS = """
+CREATE TABLE IF NOT EXISTS webhooks (
+    org TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, events TEXT NOT NULL, environments TEXT NOT NULL,
+    flows TEXT NOT NULL, secret TEXT NOT NULL, active INTEGER NOT NULL, created_at INTEGER NOT NULL,
+    after_change INTEGER NOT NULL,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS webhook_cursor (
+    key TEXT PRIMARY KEY, change_id INTEGER NOT NULL, generation INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    org TEXT NOT NULL, id TEXT NOT NULL, webhook TEXT NOT NULL, change_id INTEGER NOT NULL, event TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, series INTEGER NOT NULL,
+    tries INTEGER NOT NULL, created_at INTEGER NOT NULL, next_attempt_at INTEGER, lease_owner TEXT,
+    lease_until INTEGER,
+    PRIMARY KEY (org, id)
+) WITHOUT ROWID;
+-- At most one delivery per (webhook, change, event): a plan inserted twice (two processes) writes it once.
+CREATE UNIQUE INDEX IF NOT EXISTS webhook_deliveries_once ON webhook_deliveries (webhook, change_id, event);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_hook ON webhook_deliveries (org, webhook, change_id, event);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+    org TEXT NOT NULL, delivery TEXT NOT NULL, series INTEGER NOT NULL, number INTEGER NOT NULL, at INTEGER NOT NULL,
+    duration_ms REAL NOT NULL, status_code INTEGER, error TEXT,
+    PRIMARY KEY (org, delivery, series, number)
+) WITHOUT ROWID;
 """
 
 # Numbered upgrades: STEPS[n] takes a file from version n - 1 to n, in one transaction of its own
@@ -124,6 +155,8 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_by_org ON changes (org, id);
 CREATE INDEX IF NOT EXISTS changes_by_time ON changes (at);
 """,
+    # Version 11 adds webhooks: the hooks, the dispatcher's cursor, deliveries and their attempts.
+    11: _WEBHOOKS,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
 
@@ -267,5 +300,6 @@ CREATE TABLE IF NOT EXISTS tokens (
     PRIMARY KEY (org, id)
 ) WITHOUT ROWID;
 """
+    + _WEBHOOKS
     + _ARTIFACT_STATES
 )

@@ -12,7 +12,7 @@ from tracegraph.errors import TracegraphError
 from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
 from tracegraph.graph.changes import Change, ChangeListeners, check_page
-from tracegraph.graph.embedded import attestation_types, changes, findings, reads, rows, tokens, writes
+from tracegraph.graph.embedded import attestation_types, changes, findings, reads, rows, tokens, webhooks, writes
 from tracegraph.graph.embedded import policies as governed
 from tracegraph.graph.embedded.database import Database, Synchronous
 from tracegraph.graph.findings import (
@@ -65,6 +65,15 @@ from tracegraph.graph.views import (
     SnapshotDiff,
     SnapshotSummary,
     TrailDetail,
+)
+from tracegraph.graph.webhooks import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryJob,
+    DispatchState,
+    PlannedDelivery,
+    Webhook,
+    WebhookInput,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.policies import PolicyEvaluation
@@ -395,3 +404,45 @@ class EmbeddedStore:
                 connection, org, flow, fingerprint, environment=environment, names=names
             )
         )
+
+    # --- webhooks (graph/webhooks.py; embedded/webhooks.py) ---
+
+    async def create_webhook(self, webhook: WebhookInput) -> Webhook:
+        return await self._database.write(partial(webhooks.create_webhook, webhook_input=webhook))
+
+    async def list_webhooks(self, org: str) -> list[Webhook]:
+        return await self._database.read(partial(webhooks.list_webhooks, org=org))
+
+    async def delete_webhook(self, org: str, webhook_id: str) -> Webhook:
+        return await self._database.write(partial(webhooks.delete_webhook, org=org, webhook_id=webhook_id))
+
+    async def webhook_deliveries(
+        self, org: str, webhook_id: str, *, limit: int, before: tuple[int, str] | None = None, failed_only: bool = False
+    ) -> list[Delivery]:
+        return await self._database.read(
+            partial(
+                webhooks.deliveries, org=org, webhook_id=webhook_id, limit=limit, before=before, failed_only=failed_only
+            )
+        )
+
+    async def webhook_delivery(self, org: str, delivery_id: str) -> Delivery:
+        return await self._database.read(partial(webhooks.delivery, org=org, delivery_id=delivery_id))
+
+    async def replay_webhook_delivery(self, org: str, delivery_id: str) -> Delivery:
+        return await self._database.write(partial(webhooks.replay, org=org, delivery_id=delivery_id))
+
+    async def webhook_dispatch_state(self) -> DispatchState | None:
+        return await self._database.read(webhooks.dispatch_state)
+
+    async def enqueue_webhook_deliveries(
+        self, *, cursor: int, generation: int, through: int, planned: Sequence[PlannedDelivery]
+    ) -> bool:
+        return await self._database.write(
+            partial(webhooks.enqueue, cursor=cursor, generation=generation, through=through, planned=planned)
+        )
+
+    async def claim_webhook_deliveries(self, owner: str, *, lease: timedelta, limit: int) -> list[DeliveryJob]:
+        return await self._database.write(partial(webhooks.claim, owner=owner, lease=lease, limit=limit))
+
+    async def record_webhook_attempt(self, outcome: AttemptOutcome) -> None:
+        await self._database.write(partial(webhooks.record_attempt, outcome=outcome))

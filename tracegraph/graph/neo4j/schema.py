@@ -61,6 +61,25 @@ INDEXES: tuple[str, ...] = (
     "CREATE TEXT INDEX digest_fingerprint_text IF NOT EXISTS FOR (n:Digest) ON (n.fingerprint)",
 )
 
+# Webhooks (neo4j/webhooks.py): hooks and deliveries keyed by (org, id); a delivery at most once per (webhook,
+# change, event); attempts keyed by their delivery, series and number; the dispatcher's cursor node; due deliveries
+# found by (status, next_attempt_at) and a hook's deliveries by (org, webhook, change_id).
+WEBHOOKS = Step(
+    9,
+    (
+        "CREATE CONSTRAINT webhook_key IF NOT EXISTS FOR (n:Webhook) REQUIRE (n.org, n.id) IS UNIQUE",
+        "CREATE CONSTRAINT webhook_delivery_key IF NOT EXISTS FOR (n:WebhookDelivery) REQUIRE (n.org, n.id) IS UNIQUE",
+        "CREATE CONSTRAINT webhook_delivery_once IF NOT EXISTS "
+        "FOR (n:WebhookDelivery) REQUIRE (n.webhook, n.change_id, n.event) IS UNIQUE",
+        "CREATE CONSTRAINT webhook_attempt_key IF NOT EXISTS "
+        "FOR (n:WebhookAttempt) REQUIRE (n.org, n.delivery, n.series, n.number) IS UNIQUE",
+        "CREATE CONSTRAINT webhook_cursor_key IF NOT EXISTS FOR (n:WebhookCursor) REQUIRE n.key IS UNIQUE",
+        "CREATE INDEX webhook_delivery_due IF NOT EXISTS FOR (n:WebhookDelivery) ON (n.status, n.next_attempt_at)",
+        "CREATE INDEX webhook_delivery_by_hook IF NOT EXISTS "
+        "FOR (n:WebhookDelivery) ON (n.org, n.webhook, n.change_id)",
+    ),
+)
+
 STEPS: tuple[Step, ...] = (
     # 1: the keys and the read indexes, as every graph before versioning had them.
     Step(1, CONSTRAINTS + INDEXES),
@@ -137,6 +156,8 @@ SET r.started_at = s.reported_at
             "CREATE INDEX change_time IF NOT EXISTS FOR (n:Change) ON (n.at)",
         ),
     ),
+    # 9: webhooks (neo4j/webhooks.py).
+    WEBHOOKS,
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

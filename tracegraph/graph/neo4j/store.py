@@ -64,7 +64,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
-from tracegraph.graph.neo4j import attestation_types, changes, findings, migrations, reads, tokens, writes
+from tracegraph.graph.neo4j import attestation_types, changes, findings, migrations, reads, tokens, webhooks, writes
 from tracegraph.graph.neo4j import policies as governed
 from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.rules import checks_unicode, utc_now
@@ -81,6 +81,15 @@ from tracegraph.graph.views import (
     SnapshotDiff,
     SnapshotSummary,
     TrailDetail,
+)
+from tracegraph.graph.webhooks import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryJob,
+    DispatchState,
+    PlannedDelivery,
+    Webhook,
+    WebhookInput,
 )
 from tracegraph.graph.windows import WHOLE_SNAPSHOT, SnapshotParts
 from tracegraph.observability.store_calls import StoreCall
@@ -514,3 +523,46 @@ class Neo4jStore:
             now=utc_now(),
         )
         return await self._read(work)
+
+    # --- webhooks (graph/webhooks.py; neo4j/webhooks.py) ---
+
+    async def create_webhook(self, webhook: WebhookInput) -> Webhook:
+        return await self._write(partial(webhooks.create_webhook, webhook_input=webhook, now=utc_now()))
+
+    async def list_webhooks(self, org: str) -> list[Webhook]:
+        return await self._read(partial(webhooks.list_webhooks, org=org))
+
+    async def delete_webhook(self, org: str, webhook_id: str) -> Webhook:
+        return await self._write(partial(webhooks.delete_webhook, org=org, webhook_id=webhook_id))
+
+    async def webhook_deliveries(
+        self, org: str, webhook_id: str, *, limit: int, before: tuple[int, str] | None = None, failed_only: bool = False
+    ) -> list[Delivery]:
+        return await self._read(
+            partial(
+                webhooks.deliveries, org=org, webhook_id=webhook_id, limit=limit, before=before, failed_only=failed_only
+            )
+        )
+
+    async def webhook_delivery(self, org: str, delivery_id: str) -> Delivery:
+        return await self._read(partial(webhooks.delivery, org=org, delivery_id=delivery_id))
+
+    async def replay_webhook_delivery(self, org: str, delivery_id: str) -> Delivery:
+        return await self._write(partial(webhooks.replay, org=org, delivery_id=delivery_id, now=utc_now()))
+
+    async def webhook_dispatch_state(self) -> DispatchState | None:
+        return await self._read(webhooks.dispatch_state)
+
+    async def enqueue_webhook_deliveries(
+        self, *, cursor: int, generation: int, through: int, planned: Sequence[PlannedDelivery]
+    ) -> bool:
+        work = partial(
+            webhooks.enqueue, cursor=cursor, generation=generation, through=through, planned=planned, now=utc_now()
+        )
+        return await self._write(work)
+
+    async def claim_webhook_deliveries(self, owner: str, *, lease: timedelta, limit: int) -> list[DeliveryJob]:
+        return await self._write(partial(webhooks.claim, owner=owner, lease=lease, limit=limit, now=utc_now()))
+
+    async def record_webhook_attempt(self, outcome: AttemptOutcome) -> None:
+        await self._write(partial(webhooks.record_attempt, outcome=outcome))

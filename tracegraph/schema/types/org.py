@@ -11,10 +11,12 @@ from tracegraph.graph import model
 from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import attestation_types as attestation_type_resolvers
 from tracegraph.resolvers import policies as policy_resolvers
+from tracegraph.resolvers import webhooks as webhook_resolvers
 from tracegraph.schema.connection import Connection, connection
 from tracegraph.schema.info import Info
 from tracegraph.schema.node import Node
 from tracegraph.schema.types.policy import Policy
+from tracegraph.schema.types.webhook import Webhook
 
 if TYPE_CHECKING:
     from tracegraph.schema.types.artifact import Artifact
@@ -70,3 +72,7 @@ class Org(Node):
     @strawberry.field(description="The org's environment policies (the latest version of each), ordered by name.")
     async def policies(self, info: Info) -> list[Policy]:
         return [Policy.of(found) for found in await policy_resolvers.of_org(info.context, self.name)]
+
+    @strawberry.field(description="The org's webhooks, oldest first, without secrets (admin only).")
+    async def webhooks(self, info: Info) -> list[Webhook]:
+        return [Webhook.of(found) for found in await webhook_resolvers.of_org(info.context, self.name)]
