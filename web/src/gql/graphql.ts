@@ -175,6 +175,32 @@ export type CreateTokenInput = {
   role: Role;
 };
 
+/** A new webhook of `org`. */
+export type CreateWebhookInput = {
+  /** Whether it receives deliveries. */
+  active?: Scalars['Boolean']['input'];
+  /** Only events naming one of these environments (null or empty: all). */
+  environments?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The events it receives (at least one). */
+  events: Array<WebhookEvent>;
+  /** Only events naming one of these flows (null or empty: all). */
+  flows?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The org whose changes it receives. */
+  org: Scalars['String']['input'];
+  /** The HMAC-SHA256 key signing each delivery (16-256 printable ASCII characters (no spaces)); null: a random one is made. Answered once, in the payload; never again. */
+  secret?: InputMaybe<Scalars['String']['input']>;
+  /** Where deliveries are POSTed: an https URL, or an http URL to a loopback host (127.0.0.0/8, ::1, localhost), with a host and no user name or password, at most 2,048 characters, without whitespace or control characters. */
+  url: Scalars['String']['input'];
+};
+
+/** The webhook to delete, with its deliveries. */
+export type DeleteWebhookInput = {
+  /** The webhook's id. */
+  id: Scalars['ID']['input'];
+  /** The webhook's org. */
+  org: Scalars['String']['input'];
+};
+
 /** Where an environment runs its artifacts: a Kubernetes cluster, an ECS cluster, Docker hosts, plain servers, Lambda functions, S3 buckets, Azure apps, Google Cloud Run services, or a logical grouping of other environments. */
 export type EnvironmentType =
   | 'AZURE_APPS'
@@ -227,6 +253,14 @@ export type PolicyReasonKind =
   | 'MISSING_PROVENANCE'
   | 'NON_COMPLIANT_ATTESTATION'
   | 'NON_COMPLIANT_TRAIL';
+
+/** The delivery to send again. */
+export type ReplayWebhookDeliveryInput = {
+  /** The delivery's id. */
+  id: Scalars['ID']['input'];
+  /** The delivery's org. */
+  org: Scalars['String']['input'];
+};
 
 /** Report a build: artifact `fingerprint` of `flow`, built from `gitCommit`. Idempotent. */
 export type ReportArtifactInput = {
@@ -332,6 +366,19 @@ export type RunningArtifactInput = {
   /** The name observed in the environment; 1-512 characters of one line of printable text: no control characters (tab, newline, NEL…), no line or paragraph separators, no invisible format characters such as U+200B, U+FEFF or bidirectional overrides. */
   name: Scalars['String']['input'];
 };
+
+/** PENDING (waiting for an attempt, or being attempted), DELIVERED (a 2xx answer), FAILED (given up: a 4xx other than 408 and 429, a redirect, or the last of TRACEGRAPH_WEBHOOK_MAX_ATTEMPTS attempts failed). */
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+/** What a webhook is told about: SNAPSHOT_REPORTED (`snapshot.reported`: an environment's running set changed), ARTIFACT_REPORTED (`artifact.reported`: a build was reported or changed), DEPLOYMENT_REPORTED (`deployment.reported`), COMMIT_ARRIVED (`commit.arrived`: artifacts built from known commits started running in an environment; one delivery per snapshot, listing the commits). */
+export type WebhookEvent =
+  | 'ARTIFACT_REPORTED'
+  | 'COMMIT_ARRIVED'
+  | 'DEPLOYMENT_REPORTED'
+  | 'SNAPSHOT_REPORTED';
 
 export type ArtifactPageQueryVariables = Exact<{
   org: Scalars['String']['input'];
