@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import tempfile
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,12 @@ artifacts:
 TYPE_SCHEMA = {"type": "object", "properties": {"coverage": {"type": "number"}}, "required": ["coverage"]}
 REPO_URL = "https://github.com/cyber-dojo/docs-example"
 TOKEN_ID = "TOKEN_ID"  # in `admin revoke-token`'s arguments: the id `admin create-token` answered
-SECRET = "tg_<the secret, shown once>"
+SECRET = "<the secret, shown once>"
+# The demo server's dispatcher delivers to it: nothing listens there, so each attempt records a refused connection.
+HOOK_URL = "http://127.0.0.1:9/hook"
+WEBHOOK_ID = "WEBHOOK_ID"  # the id `admin webhook create` answered
+DELIVERY_ID = "DELIVERY_ID"  # the id of the first delivery `admin webhook deliveries` answered
+SECRET_KEYS = ("api_token", "secret")
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,11 @@ EXAMPLES = (
             "An array of the org's tokens, without secrets (also with `--json`)."),
     Example("admin revoke-token", ("admin", "revoke-token", TOKEN_ID, "--org", "cyber-dojo"),
             "The token, revoked."),
+    Example("admin webhook create", ("admin", "webhook", "create", HOOK_URL, "--org", "cyber-dojo", "--event",
+                                     "artifact.reported"),
+            "The webhook with its signing secret, `secret` — printed this once (deliveries are signed with it)."),
+    Example("admin webhook list", ("admin", "webhook", "list", "--org", "cyber-dojo"),
+            "An array of the org's webhooks, oldest first, without secrets."),
     Example("report artifact", ("report", "artifact", "cyberdojo/creator:docs", "--flow", "creator",
                                 "--path", "build.tar"),
             "The artifact, as `list artifacts` lists it.", admin=True),
@@ -133,6 +144,13 @@ EXAMPLES = (
             "How many commits were sent (`received`) and new (`created`); `incremental` when only what the server "
             "lacked was sent; `normalised`: how many of each fix-up the git reader made (empty when none).",
             admin=True),
+    Example("admin webhook deliveries", ("admin", "webhook", "deliveries", WEBHOOK_ID, "--org", "cyber-dojo"),
+            "An array of the webhook's deliveries, newest first: status, attempts so far, the last answer (status "
+            "code or error) and `attempt_log`, every attempt of every series."),
+    Example("admin webhook replay", ("admin", "webhook", "replay", DELIVERY_ID, "--org", "cyber-dojo"),
+            "The delivery, due again: a new series of attempts with the same body and idempotency key."),
+    Example("admin webhook delete", ("admin", "webhook", "delete", WEBHOOK_ID, "--org", "cyber-dojo"),
+            "The webhook deleted (with its deliveries)."),
     Example("fingerprint", ("fingerprint", "build.tar"), "The digest, with the type it was computed as."),
 )  # fmt: skip
 
@@ -161,17 +179,32 @@ def run_examples(server: RunningServer, workdir: Path) -> dict[str, Any]:
                       env=local).stdout.strip()  # fmt: skip
     as_admin = {**local, "TRACEGRAPH_API_TOKEN": made}
     answers: dict[str, Any] = {}
-    token_id = ""
+    ids = {TOKEN_ID: "", WEBHOOK_ID: "", DELIVERY_ID: ""}
     for example in EXAMPLES:
-        args = [token_id if arg == TOKEN_ID else arg for arg in example.args]
-        done = server.cli("--output", "json", *args, env=as_admin if example.admin else local, cwd=workdir,
-                          check=False)  # fmt: skip
-        if done.returncode != (1 if example.fails else 0):
-            raise AssertionError(f"tracegraph {shlex.join(args)} exited {done.returncode}: {done.stderr}")
-        answers[example.shown] = json.loads(done.stdout)
+        args = [ids.get(arg, arg) for arg in example.args]
+        env = as_admin if example.admin else local
+        answer = _answer(server, example, args, env, workdir)
+        if example.command == "admin webhook deliveries":
+            # The server's dispatcher plans deliveries from the feed a poll after the reports: wait for the first.
+            for _ in range(100):
+                if answer:
+                    break
+                time.sleep(0.1)
+                answer = _answer(server, example, args, env, workdir)
+            ids[DELIVERY_ID] = answer[0]["id"]
+        answers[example.shown] = answer
         if example.command == "admin create-token":
-            token_id = answers[example.shown]["id"]
+            ids[TOKEN_ID] = answer["id"]
+        if example.command == "admin webhook create":
+            ids[WEBHOOK_ID] = answer["id"]
     return answers
+
+
+def _answer(server: RunningServer, example: Example, args: list[str], env: dict[str, str], workdir: Path) -> Any:
+    done = server.cli("--output", "json", *args, env=env, cwd=workdir, check=False)
+    if done.returncode != (1 if example.fails else 0):
+        raise AssertionError(f"tracegraph {shlex.join(args)} exited {done.returncode}: {done.stderr}")
+    return json.loads(done.stdout)
 
 
 def documented(text: str) -> dict[str, Any]:
@@ -186,7 +219,7 @@ def shortened(value: Any) -> Any:
     if isinstance(value, list):
         return [shortened(value[0])] if value else []
     if isinstance(value, dict):
-        return {key: SECRET if key == "api_token" else shortened(item) for key, item in value.items()}
+        return {key: SECRET if key in SECRET_KEYS else shortened(item) for key, item in value.items()}
     return value
 
 

@@ -88,6 +88,7 @@ def list_webhooks(ctx: typer.Context, org: Org, data_dir: DataDir = None, neo4j_
 @app.command("delete")
 @fails_cleanly
 def delete(
+    ctx: typer.Context,
     webhook_id: Annotated[str, typer.Argument(help="The webhook's id (see list).")],
     org: Org,
     data_dir: DataDir = None,
@@ -95,6 +96,9 @@ def delete(
 ) -> None:
     """Delete a webhook and its deliveries."""
     gone = _on_store(data_dir, neo4j_uri, lambda store: store.delete_webhook(org, webhook_id))
+    if _json(ctx):
+        typer.echo(json.dumps(shapes.webhook(gone), indent=2))
+        return
     typer.echo(f"Deleted webhook {gone.id} ({gone.url})")
 
 
@@ -134,6 +138,7 @@ def deliveries(
 @app.command("replay")
 @fails_cleanly
 def replay(
+    ctx: typer.Context,
     delivery_id: Annotated[str, typer.Argument(help="The delivery's id (see deliveries).")],
     org: Org,
     data_dir: DataDir = None,
@@ -141,4 +146,7 @@ def replay(
 ) -> None:
     """Send a delivery again: a new series of attempts, the same body and idempotency key."""
     again = _on_store(data_dir, neo4j_uri, lambda store: store.replay_webhook_delivery(org, delivery_id))
+    if _json(ctx):
+        typer.echo(json.dumps(shapes.delivery(again), indent=2))
+        return
     typer.echo(f"Delivery {again.id} is due again (series {again.series})")
