@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,16 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
-from tracegraph.auth.access import ANONYMOUS
+from tracegraph.auth.access import ANONYMOUS, Principal
 from tracegraph.auth.middleware import TokenAuth, principal_of
 from tracegraph.errors import UNAVAILABLE_MESSAGE, TracegraphError
 from tracegraph.evidence import EvidenceStore
@@ -44,6 +49,9 @@ from tracegraph.http.outcome import StatusByOutcome
 from tracegraph.http.paths import CollapseSlashes
 from tracegraph.http.webapp import UIAssets, ui_route
 from tracegraph.kosli import kosli_api, ready_response
+from tracegraph.live.connection import LiveConnection, SubscriptionCounts
+from tracegraph.live.follower import FeedFollower
+from tracegraph.live.sockets import ClosingOnceAdapter
 from tracegraph.observability.metrics import metrics_endpoint
 from tracegraph.observability.middleware import Observe
 from tracegraph.observability.operations import record_errors
@@ -61,22 +69,30 @@ GRAPHIQL_BUNDLE = STATIC_DIR / "graphiql" / "graphiql.js"
 UI_BUNDLE = STATIC_DIR / "ui"  # the web UI (web/), built at install time like GraphiQL
 # Where the view keeps, per request, what sets its response status from its results.
 OUTCOME_KEY = "tracegraph.outcome"
+# Where it keeps a WebSocket's connection (tracegraph.live), to end it with the socket.
+LIVE_KEY = "tracegraph.live"
 
 
 class GraphQLApp(GraphQL[Context, None]):
     schema: TracegraphSchema
+    # Closing a socket twice (ours with its reason, then Strawberry's after a rejection) is a no-op.
+    websocket_adapter_class = ClosingOnceAdapter
 
-    def __init__(self, settings: Settings, store: StoreHolder, tracer_provider: TracerProvider | None) -> None:
-        # No WebSocket sub-protocol yet: the schema has no subscriptions, and queries and mutations go over HTTP,
-        # where every request's token is checked (a socket would keep a revoked token's rights).
+    def __init__(
+        self, settings: Settings, store: StoreHolder, tracer_provider: TracerProvider | None, live: LiveServices
+    ) -> None:
+        # Subscriptions only, over graphql-transport-ws (the schema refuses queries and mutations on a socket: they go
+        # over HTTP, where every request's token is checked). A socket's token is checked again while it is open
+        # (tracegraph.live.connection), so it does not keep a revoked token's rights.
         super().__init__(
             make_schema(settings, tracer_provider=tracer_provider),
             graphql_ide="graphiql",
             allow_queries_via_get=True,
-            subscription_protocols=(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self._settings = settings
         self._store = store
+        self._live = live
 
     def encode_json(self, data: object) -> str:
         # orjson: a page of 100 running artifacts encodes in ~0.02 ms instead of json's ~0.4 ms. Text, not bytes:
@@ -89,12 +105,34 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         principal = principal_of(request.scope)
+        live: LiveConnection | None = None
+        if isinstance(request, WebSocket):
+            live = self._live.connection(request)
+            request.scope.setdefault("state", {})[LIVE_KEY] = live
         return Context(
             store=self._store.get(),
             settings=self._settings,
             principal=principal or ANONYMOUS,
             authenticated=principal is not None,
+            live=live,
+            follower=self._live.follower if live is not None else None,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        assert context.live is not None
+        if not await context.live.connect(context.connection_params or {}):
+            raise ConnectionRejectionError()  # the socket is closed already, with its code and reason
+        context.renew()
+        acknowledged: UnsetType = UNSET
+        return acknowledged
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            live: LiveConnection | None = request.scope.get("state", {}).get(LIVE_KEY)
+            if live is not None:
+                await live.shutdown()
 
     async def parse_http_body(
         self, request_adapter: AsyncHTTPRequestAdapter
@@ -128,6 +166,49 @@ class GraphQLApp(GraphQL[Context, None]):
         html = (STATIC_DIR / page).read_text(encoding="utf-8")
         root = request.scope.get("root_path", "")
         return HTMLResponse(html.replace("{static}", f"{root}/static").replace("{endpoint}", f"{root}/graphql"))
+
+
+class LiveServices:
+    """What subscriptions share in the process: the feed follower, the subscription counts, the token check."""
+
+    def __init__(self, settings: Settings, holder: StoreHolder) -> None:
+        self.settings = settings
+        self.follower = FeedFollower(
+            holder.store,
+            poll_seconds=settings.feed_poll_seconds,
+            queue_size=settings.subscription_queue,
+            retention=timedelta(days=settings.change_retention_days),
+        )
+        self.counts = SubscriptionCounts(
+            per_token=settings.max_subscriptions_per_token, per_process=settings.max_subscriptions_per_process
+        )
+        # Cached no longer than a socket's re-check interval: that interval bounds a revoked token's life.
+        self.tokens = TokenAuth(
+            _no_app,
+            store=holder.get,
+            anonymous_public_reads=settings.allow_anonymous_public_reads,
+            cache_seconds=min(settings.token_cache_seconds, settings.subscription_recheck_seconds),
+        )
+
+    async def _authenticate(self, authorization: str | None, fresh: bool) -> Principal | None:
+        return await self.tokens.authenticate(authorization, fresh=fresh)
+
+    def connection(self, websocket: WebSocket) -> LiveConnection:
+        async def close(code: int, reason: str) -> None:
+            await websocket.close(code=code, reason=reason)
+
+        return LiveConnection(
+            authenticate=self._authenticate,
+            close=close,
+            counts=self.counts,
+            upgrade_authorization=websocket.headers.get("authorization"),
+            recheck_seconds=self.settings.subscription_recheck_seconds,
+            idle_seconds=self.settings.subscription_idle_seconds,
+        )
+
+
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The token check is used here for its `authenticate` alone, never as middleware."""
 
 
 class StoreHolder:
@@ -174,7 +255,8 @@ def create_app(
     owned_provider = tracer_provider is None
     tracer_provider = tracer_provider if tracer_provider is not None else provider_from_environment()
     trace_with(tracer_provider.get_tracer("tracegraph.store") if tracer_provider is not None else None)
-    graphql = GraphQLApp(settings, holder, tracer_provider)
+    live = LiveServices(settings, holder)
+    graphql = GraphQLApp(settings, holder, tracer_provider, live)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -191,9 +273,12 @@ def create_app(
                 "`tracegraph admin create-org NAME` then `tracegraph admin create-token --org NAME --role admin` "
                 "(or run `tracegraph serve --demo` for the tutorial's data)."
             )
+        # One feed follower per process, reading the store's change feed for every subscription (tracegraph.live).
+        await live.follower.start()
         try:
             yield
         finally:
+            await live.follower.stop()
             if holder.owned:
                 await holder.store.close()
             if owned_provider and tracer_provider is not None:
@@ -252,4 +337,5 @@ def create_app(
     app.state.settings = settings
     app.state.store = holder.store
     app.state.documents = graphql.schema.documents
+    app.state.live = live
     return app

@@ -115,6 +115,44 @@ class Settings(BaseSettings):
         "and still count for it).",
     )
 
+    # Live: the change feed and GraphQL subscriptions (tracegraph/live/, docs/live.md).
+    change_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="How long the change feed keeps changes; a subscription resuming from an older id is refused "
+        "(BAD_USER_INPUT naming `after`).",
+    )
+    feed_poll_seconds: float = Field(
+        default=0.2,
+        gt=0,
+        le=60,
+        description="How often each server process reads the change feed for reports written by other processes "
+        "(its own reports wake it at once).",
+    )
+    subscription_queue: int = Field(
+        default=100,
+        ge=1,
+        description="Events buffered per subscription; a client reading slower than that is closed (code 4413).",
+    )
+    subscription_recheck_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=5,
+        description="How often a WebSocket's token is checked again with the store (also before an event when the "
+        "last check is older): a revoked or expired token's socket closes within this time (code 4401).",
+    )
+    max_subscriptions_per_token: int = Field(
+        default=20, ge=1, description="Subscriptions one token may hold open at once, over all its sockets."
+    )
+    max_subscriptions_per_process: int = Field(
+        default=1000, ge=1, description="Subscriptions one server process holds open at once."
+    )
+    subscription_idle_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A WebSocket with no subscription for this long is closed (code 4408).",
+    )
+
     # Browser frontends (tracegraph.http.frontends).
     cors_origins: str = Field(
         default="",

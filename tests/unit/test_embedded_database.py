@@ -192,7 +192,7 @@ INSERT INTO attestations VALUES ('acme', 'x1', 'web', 'f1', 'generic', 'lint', 0
     assert listed == [made]
     assert [item.id for item in artifact.attestations] == ["x1"]
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 
@@ -209,7 +209,7 @@ INSERT INTO deployments VALUES ('acme', 'web', 1, 'f1', 'prod', 5, NULL, '');
     await store.start()
     await store.close()
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
         # INDEXED BY fails when the index is missing.
         query = "SELECT number FROM deployments INDEXED BY deployments_by_environment WHERE org = 'acme'"
         assert connection.execute(query + " AND environment = 'prod'").fetchall() == [(1,)]
@@ -237,7 +237,7 @@ VALUES ('acme', 'prod', 'f1', 'miner', 1, 1, NULL, 60000000);
     await store.close()
     assert (before, after) == (False, True)
     with sqlite3.connect(path) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     assert shape(path) == await fresh_shape(tmp_path / "fresh.sqlite3")
 
 

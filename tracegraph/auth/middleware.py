@@ -4,7 +4,8 @@ A missing, unknown, expired or revoked token is answered 401 UNAUTHENTICATED wit
 so nothing is revealed about which. A request with no `Authorization` header at all goes on without a principal to
 the gate (tracegraph.http.gate), which lets through only a browser opening GraphiQL (GET for HTML, no query: the page
 holds no data) and documents made solely of introspection (the schema is public), and answers the rest 401 the same
-way. WebSocket upgrades are checked the same way (refused with 403). With
+way. A WebSocket upgrade with a bad token is refused (403); one without a token goes on and sends it in
+`connection_init` (tracegraph.live.connection). With
 `allow_anonymous_public_reads`, a request with no token at all goes on as anonymous.
 
 A usable token's lookup is kept `cache_seconds` (TRACEGRAPH_TOKEN_CACHE_SECONDS, 5 s by default) in a small
@@ -87,9 +88,10 @@ class TokenAuth:
             logger.error("Cannot check a token: %s", error.message)
             await self._refuse(scope, send, 503, UNAVAILABLE_MESSAGE, "UNAVAILABLE")
             return
-        if principal is None and authorization is None and scope["type"] == "http":
+        if principal is None and authorization is None:
             # No token at all: no principal. The gate (tracegraph.http.gate) lets through only the GraphiQL page and
-            # introspection-only documents, and refuses the rest as this would.
+            # introspection-only documents, and refuses the rest as this would; a WebSocket sends its token in
+            # `connection_init` (browsers cannot set headers on the upgrade), checked there (tracegraph.live).
             await self.app(scope, receive, send)
             return
         if principal is None:
@@ -98,12 +100,13 @@ class TokenAuth:
         scope.setdefault("state", {})[PRINCIPAL_KEY] = principal
         await self.app(scope, receive, send)
 
-    async def authenticate(self, authorization: str | None) -> Principal | None:
+    async def authenticate(self, authorization: str | None, *, fresh: bool = False) -> Principal | None:
+        """`fresh`: ask the store even when the token's answer is cached (a WebSocket's periodic re-check)."""
         secret = bearer_token(authorization)
         if secret is None:
             return ANONYMOUS if authorization is None and self.anonymous_public_reads else None
         secret_hash = hash_secret(secret)
-        checked = self.cache.get(secret_hash)
+        checked = None if fresh else self.cache.get(secret_hash)
         if checked is None:
             token = await self.store().token_by_hash(secret_hash)
             if token is None or not token.usable(utc_now()):

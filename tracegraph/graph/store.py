@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from tracegraph.errors import TracegraphError
+from tracegraph.graph.changes import Change, ChangeListeners
 from tracegraph.graph.findings import ALL_KINDS, DEFAULT_START_WINDOW, EventFlags, FindingKind, Findings
 from tracegraph.graph.inputs import (
     ArtifactInput,
@@ -65,6 +66,11 @@ class GraphStore(Protocol):
     @property
     def backend(self) -> str:
         """`embedded` or `neo4j`."""
+
+    @property
+    def change_listeners(self) -> ChangeListeners:
+        """Called after each report written through this store object (not other processes'): the feed follower
+        polls at once."""
 
     @property
     def round_trips(self) -> int:
@@ -138,6 +144,19 @@ class GraphStore(Protocol):
 
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
         """`attest` for each in order, in one transaction."""
+
+    # --- the change feed (graph/changes.py): a row per report that changed something, in its transaction ---
+
+    async def changes_after(self, after: int, *, limit: int, orgs: Sequence[str] | None = None) -> list[Change]:
+        """The changes with id > `after` (of `orgs` when given), ascending, at most `limit` (1 to 1,000, else
+        `InvalidInput('limit')`). An `after` whose following changes were pruned, or beyond the last id, is
+        `InvalidInput('after')`."""
+
+    async def last_change_id(self) -> int:
+        """The id of the last change ever written (0 when none): a new follower starts after it."""
+
+    async def prune_changes(self, before: datetime) -> int:
+        """Delete the changes written before `before`; answers how many."""
 
     # --- API tokens (the secret itself is never stored, only its SHA-256) ---
 

@@ -18,6 +18,7 @@ from tracegraph.schema.errors import TracegraphSchema
 from tracegraph.schema.execution import PlainFieldExecutor, shortcut_simple_resolvers
 from tracegraph.schema.mutation import Mutation
 from tracegraph.schema.query import Query
+from tracegraph.schema.subscription import Subscription
 from tracegraph.schema.types.commit_placement import CommitPlacement
 from tracegraph.schema.types.environment import Environment
 from tracegraph.schema.types.flow import Flow
@@ -53,6 +54,7 @@ def make_schema(
     schema = TracegraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Reachable only through an interface or a lazy annotation: listed so they are always in the schema.
         types=[Org, Flow, Environment, Snapshot, CommitPlacement],
         extensions=extensions,

@@ -12,11 +12,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from tracegraph.errors import UNAVAILABLE_MESSAGE, InvalidInput, TracegraphError, Unavailable
 from tracegraph.http.document_cache import DocumentCache
@@ -43,10 +47,21 @@ class TracegraphSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         # Shaped here rather than in an extension: errors raised while parsing (e.g. the token limit) leave the
         # extensions' operation hooks before the result exists.
+        # Subscriptions run over a WebSocket only (tracegraph.live): over HTTP they are refused as an operation type
+        # the method does not allow (400), instead of running as a query.
+        allowed = kwargs.get("allowed_operation_types")
+        if allowed is not None:
+            kwargs["allowed_operation_types"] = set(allowed) - {OperationType.SUBSCRIPTION}
         result = await super().execute(*args, **kwargs)
         if result.errors:
             result.errors = [shape(error) for error in result.errors]
         return result
+
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        # Streams run over WebSockets (tracegraph.live): subscriptions only — queries and mutations go over HTTP,
+        # through the gate's limits and a token check per request. Errors are shaped as `execute` shapes them.
+        kwargs["allowed_operation_types"] = (OperationType.SUBSCRIPTION,)
+        return _shaped(await super().stream(*args, **kwargs))
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Strawberry logs every error; expected ones are answers, not incidents. Log only bugs, once each.
@@ -57,6 +72,23 @@ class TracegraphSchema(strawberry.Schema):
                     ".".join(str(part) for part in error.path or ()) or "the request",
                     exc_info=error.original_error or error,
                 )
+
+
+ONLY_SUBSCRIPTIONS = "Only subscriptions run over the WebSocket: send queries and mutations over HTTP."
+
+
+async def _shaped(results: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    async with aclosing(results):
+        async for result in results:
+            if getattr(result, "errors", None):
+                result.errors = [_shape_streamed(error) for error in result.errors]
+            yield result
+
+
+def _shape_streamed(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, InvalidOperationTypeError):
+        return _copy(error, ONLY_SUBSCRIPTIONS, {"code": "BAD_REQUEST"})
+    return shape(error)
 
 
 def shape(error: GraphQLError) -> GraphQLError:
@@ -70,7 +102,7 @@ def shape(error: GraphQLError) -> GraphQLError:
         if isinstance(original, InvalidInput):
             extensions["field"] = original.field
             if original.code == "LIMIT_EXCEEDED":
-                extensions["setting"] = "TRACEGRAPH_MAX_ITEM_LOOKUPS"
+                extensions["setting"] = getattr(original, "setting", "TRACEGRAPH_MAX_ITEM_LOOKUPS")
             if original.candidates:
                 extensions["candidates"] = list(original.candidates)
         return _copy(error, original.message, extensions)

@@ -31,6 +31,9 @@ CURRENT_NAMES = VERSION_2_NAMES | {
     "deployment_environment",
     "policy_key",
     "evaluation_key",
+    "change_id",
+    "change_feed_key",
+    "change_time",
 }
 NAMES = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN collect(name) AS names"
 PENDING = "MATCH (a:Artifact {org: 'migrated'}) RETURN a.fingerprint AS fingerprint, a.commit_pending AS pending"
@@ -64,6 +67,9 @@ async def drop_after_version_1(driver: AsyncDriver) -> None:
     await driver.execute_query("DROP INDEX deployment_environment IF EXISTS")
     await driver.execute_query("DROP CONSTRAINT policy_key IF EXISTS")
     await driver.execute_query("DROP CONSTRAINT evaluation_key IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT change_id IF EXISTS")
+    await driver.execute_query("DROP CONSTRAINT change_feed_key IF EXISTS")
+    await driver.execute_query("DROP INDEX change_time IF EXISTS")
 
 
 async def test_a_version_1_graph_is_brought_to_the_current_version(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -154,7 +160,7 @@ async def test_a_version_3_graph_gets_the_start_time_of_its_runs(driver: AsyncDr
     assert item.since == datetime(2022, 9, 6, 14, 1, tzinfo=UTC)
     assert item.instances_detail == ()
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [7]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [8]
 
 
 async def test_a_version_4_graph_gets_attestation_types(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -175,7 +181,7 @@ async def test_a_version_4_graph_gets_attestation_types(driver: AsyncDriver, neo
     assert (made.version, listed) == (1, [made])
     assert "attestation_type_key" in await names(driver)
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [7]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [8]
 
 
 async def test_a_version_4_graph_gets_the_deployments_by_environment_index(driver: AsyncDriver, neo4j_uri: str) -> None:
@@ -192,4 +198,4 @@ async def test_a_version_4_graph_gets_the_deployments_by_environment_index(drive
     await store.close()
     assert "deployment_environment" in await names(driver)
     records, _, _ = await driver.execute_query("MATCH (s:TracegraphSchema) RETURN s.version AS version")
-    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [7]
+    assert [record["version"] for record in records] == [schema.SCHEMA_VERSION] == [8]

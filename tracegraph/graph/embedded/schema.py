@@ -5,7 +5,7 @@ Times are integers (microseconds since the Unix epoch, UTC) so they compare and 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Made again by each step that adds columns to `artifacts`, so that `a.*` holds them.
 _ARTIFACT_STATES = """
@@ -110,6 +110,19 @@ CREATE TABLE IF NOT EXISTS snapshot_evaluations (
     evaluation TEXT NOT NULL,
     PRIMARY KEY (org, environment, idx)
 ) WITHOUT ROWID;
+""",
+    # Version 10 adds the change feed that subscriptions and webhooks follow.
+    10: """
+-- The change feed (tracegraph/graph/changes.py): one row per report that changed something, written in its
+-- transaction. AUTOINCREMENT: ids are never reused after pruning, and BEGIN IMMEDIATE serialises writers, so ids
+-- follow commit order across processes. `started` is JSON (StartedArtifact list).
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+    environment TEXT, snapshot_index INTEGER, flow TEXT, fingerprint TEXT, deployment_number INTEGER,
+    started TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_org ON changes (org, id);
+CREATE INDEX IF NOT EXISTS changes_by_time ON changes (at);
 """,
 }
 assert sorted(STEPS) == list(range(2, SCHEMA_VERSION + 1)), "one step per version, none missing"
@@ -238,6 +251,16 @@ CREATE TABLE IF NOT EXISTS snapshot_evaluations (
     evaluation TEXT NOT NULL,
     PRIMARY KEY (org, environment, idx)
 ) WITHOUT ROWID;
+-- The change feed (tracegraph/graph/changes.py): one row per report that changed something, written in its
+-- transaction. AUTOINCREMENT: ids are never reused after pruning, and BEGIN IMMEDIATE serialises writers, so ids
+-- follow commit order across processes. `started` is JSON (StartedArtifact list).
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, org TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+    environment TEXT, snapshot_index INTEGER, flow TEXT, fingerprint TEXT, deployment_number INTEGER,
+    started TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_org ON changes (org, id);
+CREATE INDEX IF NOT EXISTS changes_by_time ON changes (at);
 CREATE TABLE IF NOT EXISTS tokens (
     org TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
     created_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER,

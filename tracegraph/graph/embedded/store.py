@@ -11,7 +11,8 @@ from pathlib import Path
 from tracegraph.errors import TracegraphError
 from tracegraph.graph import instances, not_found
 from tracegraph.graph.ancestry import AncestryIndex
-from tracegraph.graph.embedded import attestation_types, findings, reads, rows, tokens, writes
+from tracegraph.graph.changes import Change, ChangeListeners, check_page
+from tracegraph.graph.embedded import attestation_types, changes, findings, reads, rows, tokens, writes
 from tracegraph.graph.embedded import policies as governed
 from tracegraph.graph.embedded.database import Database, Synchronous
 from tracegraph.graph.findings import (
@@ -76,6 +77,11 @@ class EmbeddedStore:
     def __init__(self, path: Path, *, synchronous: Synchronous = "FULL") -> None:
         self._database = Database(path, synchronous=synchronous)
         self._ancestry = AncestryIndex()
+        self._changes = ChangeListeners()
+
+    @property
+    def change_listeners(self) -> ChangeListeners:
+        return self._changes
 
     @property
     def round_trips(self) -> int:
@@ -143,7 +149,9 @@ class EmbeddedStore:
     # --- ingest ---
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        return await self._database.write(partial(governed.report_artifact, artifact=artifact))
+        written = await self._database.write(partial(changes.report_artifact, artifact=artifact))
+        self._changes.notify()
+        return written
 
     async def begin_trail(self, trail: TrailInput) -> Trail:
         return await self._database.write(partial(writes.begin_trail, trail=trail))
@@ -152,10 +160,14 @@ class EmbeddedStore:
         return await self._database.write(partial(writes.report_commits, batch=batch))
 
     async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
-        return await self._database.write(partial(writes.report_deployment, deployment=deployment))
+        written = await self._database.write(partial(changes.report_deployment, deployment=deployment))
+        self._changes.notify()
+        return written
 
     async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
-        return await self._database.write(partial(governed.report_snapshot, report=report))
+        written = await self._database.write(partial(changes.report_snapshot, report=report))
+        self._changes.notify()
+        return written
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._database.write(partial(governed.attest, attestation=attestation))
@@ -164,13 +176,30 @@ class EmbeddedStore:
         return await self._database.write(partial(governed.attest_trail, attestation=attestation))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
-        return await self._database.write(partial(governed.report_artifacts, artifacts=artifacts))
+        written = await self._database.write(partial(changes.report_artifacts, artifacts=artifacts))
+        self._changes.notify()
+        return written
 
     async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
-        return await self._database.write(partial(writes.report_deployments, deployments=deployments))
+        written = await self._database.write(partial(changes.report_deployments, deployments=deployments))
+        self._changes.notify()
+        return written
 
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
         return await self._database.write(partial(governed.attest_many, attestations=attestations))
+
+    # --- the change feed (graph/changes.py; embedded/changes.py) ---
+
+    async def changes_after(self, after: int, *, limit: int, orgs: Sequence[str] | None = None) -> list[Change]:
+        check_page(after, limit)
+        wanted = None if orgs is None else list(orgs)
+        return await self._database.read(partial(changes.changes_after, after=after, limit=limit, orgs=wanted))
+
+    async def last_change_id(self) -> int:
+        return await self._database.read(changes.last_change_id)
+
+    async def prune_changes(self, before: datetime) -> int:
+        return await self._database.write(partial(changes.prune, before=before))
 
     # --- API tokens ---
 

@@ -127,6 +127,16 @@ SET r.started_at = s.reported_at
             "FOR (n:Evaluation) REQUIRE (n.org, n.environment, n.index) IS UNIQUE",
         ),
     ),
+    # 8: the change feed (neo4j/changes.py): Change ids are unique (the constraint's index serves `id > $after` in
+    # order), one ChangeFeed counter node, and changes by time for pruning.
+    Step(
+        8,
+        (
+            "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT change_feed_key IF NOT EXISTS FOR (n:ChangeFeed) REQUIRE n.key IS UNIQUE",
+            "CREATE INDEX change_time IF NOT EXISTS FOR (n:Change) ON (n.at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = STEPS[-1].version
 assert [step.version for step in STEPS] == list(range(1, SCHEMA_VERSION + 1)), "one step per version, in order"

@@ -28,6 +28,7 @@ from neo4j.exceptions import (
 from tracegraph.errors import Conflict, TracegraphError, Unavailable
 from tracegraph.graph import instances
 from tracegraph.graph.ancestry import AncestryIndex
+from tracegraph.graph.changes import Change, ChangeListeners, check_page
 from tracegraph.graph.findings import (
     ALL_KINDS,
     DEFAULT_START_WINDOW,
@@ -63,7 +64,7 @@ from tracegraph.graph.model import (
     Token,
     Trail,
 )
-from tracegraph.graph.neo4j import attestation_types, findings, migrations, reads, tokens, writes
+from tracegraph.graph.neo4j import attestation_types, changes, findings, migrations, reads, tokens, writes
 from tracegraph.graph.neo4j import policies as governed
 from tracegraph.graph.policies import Policy, PolicyInput
 from tracegraph.graph.rules import checks_unicode, utc_now
@@ -126,10 +127,15 @@ class Neo4jStore:
         self._driver: AsyncDriver | None = None
         self._round_trips = 0
         self._ancestry = AncestryIndex()
+        self._changes = ChangeListeners()
 
     @property
     def backend(self) -> str:
         return "neo4j"
+
+    @property
+    def change_listeners(self) -> ChangeListeners:
+        return self._changes
 
     @property
     def round_trips(self) -> int:
@@ -253,16 +259,22 @@ class Neo4jStore:
     # --- ingest ----------------------------------------------------------------------------------------------------
 
     async def report_artifact(self, artifact: ArtifactInput) -> Artifact:
-        return await self._write(partial(governed.report_artifact, artifact=artifact, now=utc_now()))
+        written = await self._write(partial(changes.report_artifact, artifact=artifact, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_commits(self, batch: CommitsInput) -> CommitsReported:
         return await self._write(partial(writes.report_commits, batch=batch))
 
     async def report_deployment(self, deployment: DeploymentInput) -> Deployment:
-        return await self._write(partial(writes.report_deployment, deployment=deployment, now=utc_now()))
+        written = await self._write(partial(changes.report_deployment, deployment=deployment, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_snapshot(self, report: SnapshotInput) -> ReportedSnapshot:
-        return await self._write(partial(governed.report_snapshot, report=report, now=utc_now()))
+        written = await self._write(partial(changes.report_snapshot, report=report, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def attest(self, attestation: AttestationInput) -> Attestation:
         return await self._write(
@@ -278,16 +290,33 @@ class Neo4jStore:
         return await self._write(partial(writes.begin_trail, trail=trail, now=utc_now()))
 
     async def report_artifacts(self, artifacts: Sequence[ArtifactInput]) -> list[Artifact]:
-        return await self._write(partial(governed.report_artifacts, artifacts=artifacts, now=utc_now()))
+        written = await self._write(partial(changes.report_artifacts, artifacts=artifacts, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def report_deployments(self, deployments: Sequence[DeploymentInput]) -> list[Deployment]:
-        return await self._write(partial(writes.report_deployments, deployments=deployments, now=utc_now()))
+        written = await self._write(partial(changes.report_deployments, deployments=deployments, now=utc_now()))
+        self._changes.notify()
+        return written
 
     async def attest_many(self, attestations: Sequence[AttestationInput]) -> list[Attestation]:
         ids = [uuid.uuid4().hex for _ in attestations]
         return await self._write(
             partial(governed.attest_many, attestations=attestations, now=utc_now(), attestation_ids=ids)
         )
+
+    # --- the change feed (graph/changes.py; neo4j/changes.py) ------------------------------------------------------
+
+    async def changes_after(self, after: int, *, limit: int, orgs: Sequence[str] | None = None) -> list[Change]:
+        check_page(after, limit)
+        wanted = None if orgs is None else list(orgs)
+        return await self._read(partial(changes.changes_after, after=after, limit=limit, orgs=wanted))
+
+    async def last_change_id(self) -> int:
+        return await self._read(changes.last_change_id)
+
+    async def prune_changes(self, before: datetime) -> int:
+        return await self._write(partial(changes.prune, before=before))
 
     # --- reads -----------------------------------------------------------------------------------------------------
 

@@ -42,7 +42,13 @@ const DEFAULT_HEADERS = JSON.stringify({ Authorization: TOKEN_PLACEHOLDER }, nul
 const root = document.getElementById("graphiql");
 const endpoint = root.dataset.endpoint || "/graphql";
 const params = new URLSearchParams(window.location.search);
-const send = createGraphiQLFetcher({ url: new URL(endpoint, window.location.href).toString() });
+const url = new URL(endpoint, window.location.href);
+// Subscriptions go over a WebSocket to the same /graphql (graphql-transport-ws, through graphql-ws): the toolkit
+// opens one per subscription and sends the Headers tab as the connection_init payload, which is where the server
+// reads the token (a browser cannot set headers on a WebSocket upgrade).
+const subscriptionUrl = new URL(url);
+subscriptionUrl.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+const send = createGraphiQLFetcher({ url: url.toString(), subscriptionUrl: subscriptionUrl.toString() });
 
 // The untouched header template is no token: leave it out, so the schema (public) loads before one is typed.
 function fetcher(graphQLParams, options) {
