@@ -29,6 +29,10 @@ subscription($org: String!, $env: String!, $after: ID) {
     cursor at snapshot { index events(first: 10) { nodes { type name } } }
   }
 }"""
+EVERY_ENVIRONMENT = """
+subscription($org: String!, $env: String) {
+  snapshotReported(org: $org, environment: $env) { cursor snapshot { index environment { name } } }
+}"""
 CURSORS = "subscription($org: String!, $env: String!) { snapshotReported(org: $org, environment: $env) { cursor } }"
 ARRIVALS = """
 subscription($org: String!, $sha: String!) {
@@ -103,6 +107,36 @@ async def test_snapshots_arrive_in_order_with_their_events(store: GraphStore, tm
     assert names(first) == [("STARTED", "ecr/a")]
     assert names(second) == [("STOPPED", "ecr/a"), ("STARTED", "ecr/b")]
     assert int(first["snapshotReported"]["cursor"]) < int(second["snapshotReported"]["cursor"])
+
+
+async def test_without_an_environment_every_environment_of_the_org_in_order(store: GraphStore, tmp_path: Path) -> None:
+    """One subscription for the overview: every environment's snapshots, none of another org's, each once."""
+    await topology(store)
+    await topology(store, org="other")
+    writer, reader = await secret_of(store, Role.WRITER), await secret_of(store)
+    async with served(app := create_app(make_settings(tmp_path), store=store)) as base, live(base, reader) as client:
+        await client.subscribe(EVERY_ENVIRONMENT, {"org": ORG})  # environment omitted
+        await client.subscribe(EVERY_ENVIRONMENT, {"org": ORG, "env": None})  # or given as null
+        await subscribed(app, 2)
+        await http_report(base, writer, "prod", {"a": 1})
+        await report(store, "beta", {"b": 1}, org="other")  # another org: not this subscription's
+        await http_report(base, writer, "beta", {"b": 1})
+        await http_report(base, writer, "prod", {"a": 1})  # no change: no snapshot, no event
+        await http_report(base, writer, "beta", {"c": 1})
+        received = [await client.next_data() for _ in range(6)]
+        await client.nothing_within(0.5)
+    events = [e["snapshotReported"] for e in received]
+    # The two subscriptions interleave on the socket; each sees the same three snapshots in order.
+    by_cursor: dict[str, list[tuple[str, int]]] = {}
+    for event in events:
+        by_cursor.setdefault(event["cursor"], []).append(
+            (event["snapshot"]["environment"]["name"], event["snapshot"]["index"])
+        )
+    assert [by_cursor[cursor] for cursor in sorted(by_cursor, key=int)] == [
+        [("prod", 1)] * 2,
+        [("beta", 1)] * 2,
+        [("beta", 2)] * 2,
+    ]
 
 
 async def test_a_report_through_another_server_reaches_the_subscriber(
@@ -296,6 +330,8 @@ async def test_arguments_answer_as_the_queries_do(store: GraphStore, tmp_path: P
             (CURSORS, {"org": ORG, "env": "nope"}, "NOT_FOUND", "environment 'nope'"),
             (CURSORS, {"org": "hidden", "env": "prod"}, "NOT_FOUND", "org 'hidden'"),
             (CURSORS, {"org": "ghost", "env": "prod"}, "NOT_FOUND", "org 'ghost'"),
+            (EVERY_ENVIRONMENT, {"org": "hidden"}, "NOT_FOUND", "org 'hidden'"),
+            (EVERY_ENVIRONMENT, {"org": "ghost"}, "NOT_FOUND", "org 'ghost'"),
             (ARTIFACTS, {"org": ORG, "flow": "nope"}, "NOT_FOUND", "flow 'nope'"),
             (ARRIVALS, {"org": ORG, "sha": "zz"}, "BAD_USER_INPUT", "sha"),
             (SNAPSHOTS, {"org": ORG, "env": "prod", "after": "x1"}, "BAD_USER_INPUT", "after"),
@@ -319,6 +355,7 @@ async def test_arguments_answer_as_the_queries_do(store: GraphStore, tmp_path: P
         assert answer["extensions"]["code"] == code, answer
         assert text in answer["message"], answer
     assert hidden.replace("hidden", "ghost") == ghost  # a hidden org answers as a missing one
+    assert answers[3]["message"].replace("hidden", "ghost") == answers[4]["message"]
 
 
 async def test_a_report_through_a_server_subprocess_reaches_the_subscriber(tmp_path: Path) -> None:

@@ -80,14 +80,22 @@ async def _deliverable(ctx: Context, org: str) -> None:
 
 
 async def snapshot_reported(
-    ctx: Context, org: str, environment: str, after: str | None
+    ctx: Context, org: str, environment: str | None, after: str | None
 ) -> AsyncGenerator[Change, None]:
+    """Without an environment, every environment of the org: one subscription (one unit of the per-token limit) for
+    the UI's overview however many environments the org has."""
     start = parse_after(after)
     _live(ctx)
-    env = await ctx.store.get_environment(org, environment)
+    if environment is None:
+        await ctx.store.get_org(org)
+        name = None
+    else:
+        name = (await ctx.store.get_environment(org, environment)).name
     async with aclosing(_followed(ctx, org, start)) as found:
         async for change in found:
-            if change.kind is ChangeKind.SNAPSHOT_REPORTED and change.environment == env.name:
+            if change.kind is not ChangeKind.SNAPSHOT_REPORTED or change.environment is None:
+                continue
+            if name is None or change.environment == name:
                 await _deliverable(ctx, org)
                 yield change
 

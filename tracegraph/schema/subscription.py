@@ -29,13 +29,15 @@ LIMITS = (
 class Subscription:
     @strawberry.subscription(
         permission_classes=[Reads],
-        description="Each new snapshot of the environment (a report that changed its running set), in order." + LIMITS,
+        description="Each new snapshot of the environment (a report that changed its running set), in order; "
+        "without `environment` (null), each new snapshot of every environment of the org, in the order reported: "
+        "one subscription for an overview instead of one per environment." + LIMITS,
     )
     async def snapshot_reported(
         self,
         info: Info,
         org: str,
-        environment: str,
+        environment: str | None = None,
         after: strawberry.ID | None = None,
     ) -> AsyncGenerator[SnapshotReportedEvent, None]:
         async for change in live.snapshot_reported(info.context, org, environment, after):

@@ -1,8 +1,10 @@
 // The shell: session, client, header and the routes. Every page asks its data in one request (see pages/).
 import { Provider } from "@urql/preact";
-import { useMemo, useState } from "preact/hooks";
-import { createClient } from "./client";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { createClient, REFUSED } from "./client";
 import { Header } from "./components/Header";
+import { LiveContext } from "./components/Live";
+import { createLive } from "./live";
 import { Artifact } from "./pages/Artifact";
 import { Commit } from "./pages/Commit";
 import { Diff } from "./pages/Diff";
@@ -65,20 +67,19 @@ export function App() {
   const location = useLocation();
   const [token, setToken] = useState(session.token);
   const [notice, setNotice] = useState(session.takeNotice);
-  const client = useMemo(
-    () =>
-      token
-        ? createClient({
-            token,
-            onRefused: (message) => {
-              session.signOut(message);
-              setNotice(session.takeNotice());
-              setToken(null);
-            },
-          })
-        : null,
-    [token],
-  );
+  const connection = useMemo(() => {
+    if (!token) return null;
+    const refused = (message: string): void => {
+      session.signOut(message);
+      setNotice(session.takeNotice());
+      setToken(null);
+    };
+    // The WebSocket's 4401 (a token revoked while a live page is open) reads as an HTTP 401 does.
+    const live = createLive({ token, onRefused: () => refused(REFUSED) });
+    return { live, client: createClient({ token, onRefused: refused, extraExchanges: [live.exchange] }) };
+  }, [token]);
+  useEffect(() => () => connection?.live.dispose(), [connection]);
+  const client = connection?.client ?? null;
   const signOut = (): void => {
     session.signOut();
     setNotice(null);
@@ -95,7 +96,7 @@ export function App() {
       <main id="main" tabIndex={-1} data-state="loading">
         {client && routed ? (
           <Provider value={client} key={token}>
-            {routed.page}
+            <LiveContext.Provider value={connection?.live ?? null}>{routed.page}</LiveContext.Provider>
           </Provider>
         ) : (
           <SignIn

@@ -1,5 +1,5 @@
-// The GraphQL client. Exchanges are a list on purpose: the live view adds a subscription exchange (graphql-ws over
-// /graphql) after fetchExchange without touching the pages.
+// The GraphQL client. Exchanges are a list on purpose: the live view (live.ts) adds its subscription exchange
+// (graphql-ws over /graphql) after fetchExchange, which passes subscriptions on, without touching the pages.
 import { Client, cacheExchange, fetchExchange, mapExchange, type Exchange } from "@urql/core";
 
 export const REFUSED =

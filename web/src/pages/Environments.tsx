@@ -3,6 +3,7 @@
 // NOT_FOUND from `environments` itself, worded as a missing one.
 import { useQuery } from "@urql/preact";
 import { Compliance } from "../components/Badges";
+import { LiveStatus, useLiveUpdates } from "../components/Live";
 import { Page } from "../components/Status";
 import { Time } from "../components/Time";
 import { graphql } from "../gql";
@@ -47,17 +48,41 @@ const EnvironmentsQuery = graphql(`
   }
 `);
 
+// One subscription for every environment of the org (not one per environment: the per-token limit).
+const EnvironmentsLive = graphql(`
+  subscription EnvironmentsLive($org: String!, $after: ID) {
+    snapshotReported(org: $org, after: $after) {
+      cursor
+      snapshot {
+        index
+        environment {
+          name
+        }
+      }
+    }
+  }
+`);
+
 function Count({ count, label }: { count: number; label: string }) {
   return <td class={count > 0 ? "num bad-text" : "num"} aria-label={`${count} ${label}`}>{count}</td>;
 }
 
 export function Environments({ org, after }: { org: string; after: string | null }) {
-  const [result] = useQuery({ query: EnvironmentsQuery, variables: { org, after } });
+  const [result, reexecute] = useQuery({ query: EnvironmentsQuery, variables: { org, after } });
+  const updates = useLiveUpdates({
+    query: EnvironmentsLive,
+    variables: { org },
+    pause: false,
+    fetching: result.fetching,
+    refresh: () => reexecute({ requestPolicy: "network-only" }),
+    announce: ({ snapshotReported: { snapshot } }) => `New snapshot ${snapshot.environment.name}#${snapshot.index}`,
+  });
   return (
     <Page result={result} title={`${org} environments`}>
       {(data) => (
         <section aria-labelledby="environments-heading">
           <h1 id="environments-heading">Environments of {org}</h1>
+          <LiveStatus updates={updates} />
           <p class="muted">
             {data.environments.totalCount ?? data.environments.nodes.length} environment(s). Findings are judged
             now, on each latest snapshot.

@@ -4,6 +4,7 @@
 import { useQuery } from "@urql/preact";
 import { Fragment } from "preact";
 import { Finding, NoProvenance } from "../components/Badges";
+import { LiveStatus, useLiveUpdates } from "../components/Live";
 import { Page } from "../components/Status";
 import { Time } from "../components/Time";
 import { plural } from "../format";
@@ -82,6 +83,18 @@ const TimelineQuery = graphql(`
   }
 `);
 
+// `after` is declared for the resumption after a reconnect (live.ts adds the last cursor seen).
+const TimelineLive = graphql(`
+  subscription TimelineLive($org: String!, $env: String!, $after: ID) {
+    snapshotReported(org: $org, environment: $env, after: $after) {
+      cursor
+      snapshot {
+        index
+      }
+    }
+  }
+`);
+
 export type TimelineFilters = {
   interval: string;
   flow: string;
@@ -90,6 +103,13 @@ export type TimelineFilters = {
   after: string | null;
   before: string | null;
 };
+
+/** The log follows new snapshots only when it shows the newest: not on an older page, nor with an end in the past
+ * (`until`, or an interval other than `N..`). */
+export function showsTheNewest(filters: TimelineFilters): boolean {
+  const openInterval = !filters.interval || /^\d+\.\.$/.test(filters.interval.trim());
+  return !filters.after && !filters.before && !filters.until && openInterval;
+}
 
 /** datetime-local values are the reader's local time; the API takes ISO 8601 with a zone. */
 function isoOrNull(local: string): string | null {
@@ -138,7 +158,7 @@ function FilterForm({ base, filters }: { base: string; filters: TimelineFilters 
 
 export function Timeline({ org, env, filters }: { org: string; env: string; filters: TimelineFilters }) {
   const paging = filters.before ? { last: PAGE, before: filters.before } : { first: PAGE, after: filters.after };
-  const [result] = useQuery({
+  const [result, reexecute] = useQuery({
     query: TimelineQuery,
     variables: {
       org,
@@ -151,6 +171,14 @@ export function Timeline({ org, env, filters }: { org: string; env: string; filt
       events: EVENTS,
     },
   });
+  const updates = useLiveUpdates({
+    query: TimelineLive,
+    variables: { org, env },
+    pause: !showsTheNewest(filters),
+    fetching: result.fetching,
+    refresh: () => reexecute({ requestPolicy: "network-only" }),
+    announce: (event) => `New snapshot ${env}#${event.snapshotReported.snapshot.index}`,
+  });
   const base = href("orgs", org, "environments", env);
   const kept = { interval: filters.interval, flow: filters.flow, since: filters.since, until: filters.until };
   return (
@@ -160,6 +188,7 @@ export function Timeline({ org, env, filters }: { org: string; env: string; filt
         return (
           <section aria-labelledby="timeline-heading">
             <h1 id="timeline-heading">{data.environment.name}: log</h1>
+            <LiveStatus updates={updates} pausedWhy="this log ends in the past (clear the filters for the newest)" />
             <p class="muted">
               Latest snapshot{" "}
               <a href={href("orgs", org, "environments", env, "snapshots", data.environment.latestIndex)}>
