@@ -1,7 +1,8 @@
 """The web UI's live updates in a real browser, offline (as tests/browser/test_ui.py): a snapshot reported over HTTP
 shows on the open timeline and overview without a reload, one refresh request each; a pinned interval does not
 follow; a token revoked while the timeline is open lands on sign-in within the re-check time; a server restart is
-bridged by reconnecting and resuming after the last event, so a snapshot reported while it was down still shows.
+bridged by reconnecting and resuming after the last event, or else after the `liveCursor` the page read with its
+data, so a snapshot reported while it was down still shows.
 
 The pages run with their Content-Security-Policy (no bypass): the WebSocket must pass `connect-src 'self'`. axe-core
 is injected as an init script, which the CSP does not govern.
@@ -261,5 +262,39 @@ async def test_a_server_restart_is_bridged_and_nothing_is_missed(
     demo.store = await demo.server.start()
     await page.locator("ol.timeline h2", has_text=f"aws-prod#{missed.snapshot.index}").wait_for(timeout=30_000)
     await is_live(page)
+    await context.close()
+    assert watch.errors == []
+
+
+async def test_a_page_without_events_resumes_from_its_own_query_after_a_restart(
+    browser: Browser,  # noqa: F811
+    demo: LiveDemo,
+) -> None:
+    """No event before the outage: the page resumes `after` the `liveCursor` its one query read with its data."""
+    context, page, watch = await open_page(browser, demo)
+    await sign_in(page, demo, demo.secret)
+    await ready(page)
+    posts = len(watch.posts)
+    await page.goto(f"{demo.url}{TIMELINE}")
+    await ready(page)
+    await is_live(page)
+    assert len(watch.posts) == posts + 1  # the page's one query, which carries the resume point
+    assert "liveCursor" in watch.posts[-1]
+    shown = await newest_shown(page)
+
+    await demo.server.stop()
+    await page.wait_for_selector("[data-live=reconnecting]", timeout=10_000)
+    assert isinstance(demo.store, EmbeddedStore)
+    offline = EmbeddedStore(demo.store._database.path)
+    await offline.start()
+    try:
+        missed = await offline.report_snapshot(SnapshotInput(org=DEMO_ORG, environment="aws-prod", artifacts=[]))
+    finally:
+        await offline.close()
+    assert shown != f"aws-prod#{missed.snapshot.index}"
+    demo.store = await demo.server.start()
+    await page.locator("ol.timeline h2", has_text=f"aws-prod#{missed.snapshot.index}").wait_for(timeout=30_000)
+    await is_live(page)
+    assert await newest_shown(page) == f"aws-prod#{missed.snapshot.index}"
     await context.close()
     assert watch.errors == []

@@ -198,6 +198,33 @@ async def test_resuming_after_a_restart_misses_nothing_and_repeats_nothing(store
     assert cursors == sorted(set(cursors))
 
 
+async def test_the_live_cursor_is_the_feed_position_and_a_subscription_after_it_misses_nothing(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """`liveCursor` read with a page's data: a report committed after it, before the subscription joins, still
+    arrives (the gap between a page's query and its subscription), and nothing before it does."""
+    await topology(store)
+    await report(store, "prod", {"a": 1})
+    reader = await secret_of(store)
+    async with served(create_app(make_settings(tmp_path), store=store)) as base:
+        async with httpx.AsyncClient(timeout=30) as http:
+            answer = await http.post(
+                f"{base}/graphql", json={"query": "{ liveCursor }"}, headers={"Authorization": f"Bearer {reader}"}
+            )
+            refused = await http.post(f"{base}/graphql", json={"query": "{ liveCursor }"})
+        assert refused.status_code == 401
+        cursor = answer.json()["data"]["liveCursor"]
+        assert cursor == str(await store.last_change_id())
+        assert int(cursor) > 0
+        await report(store, "prod", {"b": 1})  # after the answer, before the subscription
+        async with live(base, reader) as client:
+            await client.subscribe(SNAPSHOTS, {"org": ORG, "env": "prod", "after": cursor})
+            event = await client.next_data()
+            await client.nothing_within(0.5)
+    assert event["snapshotReported"]["snapshot"]["index"] == 2
+    assert int(event["snapshotReported"]["cursor"]) > int(cursor)
+
+
 async def test_commit_arrives_once_per_environment_and_again_after_it_left(store: GraphStore, tmp_path: Path) -> None:
     await topology(store)
     await history(store, {"c1": [], "c2": ["c1"], "c3": ["c2"]})

@@ -41,6 +41,12 @@ def parse_after(after: str | None) -> int | None:
     return int(after)
 
 
+async def cursor(ctx: Context) -> str:
+    """The change feed's position now: a subscription started `after` it receives every change committed since
+    this was read. It names no org (the feed is one for all), so it needs only the request's token."""
+    return str(await ctx.store.last_change_id())
+
+
 async def _hold() -> None:
     """The socket is closed: wait for the handler to end this operation (sending on it would fail)."""
     await asyncio.Event().wait()

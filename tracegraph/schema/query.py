@@ -15,6 +15,7 @@ from tracegraph.graph.selectors import parse_number
 from tracegraph.resolvers import artifacts as artifact_resolvers
 from tracegraph.resolvers import commits as commit_resolvers
 from tracegraph.resolvers import explore, topology
+from tracegraph.resolvers import live as live_resolvers
 from tracegraph.resolvers import snapshots as snapshot_resolvers
 from tracegraph.resolvers import tokens as token_resolvers
 from tracegraph.resolvers.explore import SIDE_RULE
@@ -161,6 +162,14 @@ class Query:
         self, info: Info, org: str, flow: str | None = None, name: str | None = None
     ) -> list[EnvironmentVersions]:
         return [EnvironmentVersions.of(item) for item in await explore.versions(info.context, org, flow, name)]
+
+    @strawberry.field(
+        description="The change feed's position now: pass it as `after` to a subscription to receive every change "
+        "committed after this answer was read (a page reads it with its data, so nothing reported between the query "
+        "and the subscription is missed). Ids increase with each committed change, over all orgs."
+    )
+    async def live_cursor(self, info: Info) -> strawberry.ID:
+        return strawberry.ID(await live_resolvers.cursor(info.context))
 
     @strawberry.field(
         permission_classes=[Administers],

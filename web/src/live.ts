@@ -5,7 +5,8 @@
 // the socket with 4401 when the token is refused (at connect, or at a re-check after a revocation): the UI returns
 // to sign-in with the same message as for an HTTP 401. Any other close (the network, a server restart, 1011 when
 // the store was away, 4413 for a slow reader) is retried here with backoff, each subscription resuming `after`
-// the cursor of the last event it received, so no event is missed or repeated across the gap. graphql-ws's own
+// the cursor of the last event it received (or else the `after` the page started it with: the `liveCursor` read
+// with the page's data), so no event is missed or repeated across the gap. graphql-ws's own
 // retries are off: they would re-send the first payload (without the cursor) and give up on 1011.
 import { subscriptionExchange, type Exchange, type ExecutionResult } from "@urql/core";
 import { createClient as createSocket, type Client as Socket } from "graphql-ws";
@@ -86,7 +87,9 @@ export function createLive({ token, onRefused }: { token: string; onRefused: () 
 
   const forward = (request: { query?: string; operationName?: string; variables?: Record<string, unknown> }) => ({
     subscribe(observer: Observer) {
-      let after: string | null = null;
+      // The page's own resume point (the `liveCursor` read with its data), until an event brings a later one.
+      const given = request.variables?.after;
+      let after: string | null = typeof given === "string" ? given : null;
       let stopped = false;
       let dispose: (() => void) | null = null;
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,6 +4,12 @@
 // The refresh re-runs the page's query (network-only): the page's first request stays its only one per load, and
 // each later request is caused by an event. Events that arrive while a refresh runs are folded into one more
 // refresh after it, so a burst of reports costs at most two requests.
+//
+// The subscription starts `after` the `liveCursor` the page's first answer carried (read with its data), so a
+// report committed between that query and the subscription joining, or while the socket was down before any
+// event, still arrives. The position is read at the start of the query: an event at or before the data shown
+// costs at most one redundant refresh, which is acceptable. A refresh's newer cursor is not used (resubscribing
+// would gain nothing: live.ts resumes from the last event's cursor, or else from this one).
 import type { AnyVariables, CombinedError, DocumentInput } from "@urql/core";
 import { useSubscription } from "@urql/preact";
 import { createContext } from "preact";
@@ -28,6 +34,8 @@ type LiveOptions<Data, Variables extends AnyVariables> = {
   variables: Variables;
   /** No subscription (the page shows a fixed part of the past). */
   pause: boolean;
+  /** The `liveCursor` of the page's answer (undefined until it has one): the subscription starts after it. */
+  cursor: string | undefined;
   /** Whether the page's query is running (a refresh waits for it). */
   fetching: boolean;
   /** Re-run the page's query from the network. */
@@ -38,18 +46,28 @@ type LiveOptions<Data, Variables extends AnyVariables> = {
 
 export type LiveUpdates = { paused: boolean; announcement: string; error: CombinedError | undefined };
 
-export function useLiveUpdates<Data, Variables extends AnyVariables>({
+export function useLiveUpdates<Data, Variables extends AnyVariables & { after?: string | null }>({
   query,
   variables,
   pause,
+  cursor,
   fetching,
   refresh,
   announce,
 }: LiveOptions<Data, Variables>): LiveUpdates {
-  const [result] = useSubscription<Data, Data, Variables>({ query, variables, pause });
+  const key = JSON.stringify(variables);
+  // The first cursor for these variables, kept: a refresh's newer one must not restart the subscription. Right
+  // after a navigation it may still be the previous answer's, which is older: at worst a redundant refresh.
+  const start = useRef<{ key: string; cursor: string } | null>(null);
+  if (cursor !== undefined && start.current?.key !== key) start.current = { key, cursor };
+  const after = start.current?.key === key ? start.current.cursor : undefined;
+  const [result] = useSubscription<Data, Data, Variables>({
+    query,
+    variables: { ...variables, after },
+    pause: pause || after === undefined, // waits for the page's answer (its cursor)
+  });
   const [announcement, setAnnouncement] = useState("");
   const pending = useRef(false);
-  const key = JSON.stringify(variables);
   useEffect(() => setAnnouncement(""), [key]);
   useEffect(() => {
     if (result.data === undefined || pause) return;

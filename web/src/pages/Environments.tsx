@@ -11,6 +11,7 @@ import { href, withQuery } from "../router";
 
 const EnvironmentsQuery = graphql(`
   query Environments($org: String!, $after: String) {
+    liveCursor
     environments(org: $org, first: 100, after: $after) {
       totalCount
       pageInfo {
@@ -73,6 +74,7 @@ export function Environments({ org, after }: { org: string; after: string | null
     query: EnvironmentsLive,
     variables: { org },
     pause: false,
+    cursor: result.data?.liveCursor,
     fetching: result.fetching,
     refresh: () => reexecute({ requestPolicy: "network-only" }),
     announce: ({ snapshotReported: { snapshot } }) => `New snapshot ${snapshot.environment.name}#${snapshot.index}`,

@@ -28,6 +28,7 @@ const TimelineQuery = graphql(`
     $flow: String
     $events: Int!
   ) {
+    liveCursor
     environment(org: $org, name: $env) {
       name
       latestIndex
@@ -83,7 +84,7 @@ const TimelineQuery = graphql(`
   }
 `);
 
-// `after` is declared for the resumption after a reconnect (live.ts adds the last cursor seen).
+// `after`: the page's `liveCursor` (useLiveUpdates), then after a reconnect the last cursor seen (live.ts).
 const TimelineLive = graphql(`
   subscription TimelineLive($org: String!, $env: String!, $after: ID) {
     snapshotReported(org: $org, environment: $env, after: $after) {
@@ -175,6 +176,7 @@ export function Timeline({ org, env, filters }: { org: string; env: string; filt
     query: TimelineLive,
     variables: { org, env },
     pause: !showsTheNewest(filters),
+    cursor: result.data?.liveCursor,
     fetching: result.fetching,
     refresh: () => reexecute({ requestPolicy: "network-only" }),
     announce: (event) => `New snapshot ${env}#${event.snapshotReported.snapshot.index}`,
