@@ -82,13 +82,14 @@ def serve(
         typer.echo(f"Demo org {DEMO_ORG} {'loaded' if loaded else 'already present'}.")
         typer.echo(
             f"A reader token for {DEMO_ORG} is saved in {config} with this server's URL: the tracegraph CLI on this "
-            'machine uses it. In GraphiQL, add the header {"Authorization": "Bearer <api_token from that file>"}.'
+            "machine uses it. Sign in to the web UI with that api_token; in GraphiQL, add the header "
+            '{"Authorization": "Bearer <api_token from that file>"}.'
         )
     elif settings.workers > 1:
         asyncio.run(prepare_store(settings))
     store = f"Neo4j at {settings.neo4j_uri}" if settings.neo4j_uri else f"embedded store in {settings.data_dir}"
     processes = f", {settings.workers} worker processes" if settings.workers > 1 else ""
-    typer.echo(f"tracegraph: GraphQL and GraphiQL on {url}/graphql ({store}{processes})")
+    typer.echo(f"tracegraph: web UI on {url}/, GraphQL and GraphiQL on {url}/graphql ({store}{processes})")
     # Imported here: every other command is a GraphQL client and should not pay for the server's start-up.
     import uvicorn
 
