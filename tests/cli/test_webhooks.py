@@ -92,6 +92,13 @@ def test_admin_webhook_commands_with_a_running_server(server: RunningServer, tmp
         assert replayed == f"Delivery {delivery['id']} is due again (series 2)"
         wait_for(receiver, 3)  # the server's sweep picks it up
         assert receiver.received[-1].headers["idempotency-key"] == delivery["idempotency_key"]
+        server.cli("report", "snapshot", "prod", "--artifact", f"web={FP_WEB}:2", env=writer)
+        wait_for(receiver, 4)  # the scale is a new snapshot: a second delivery
+        cut = server.cli("--output", "json", "admin", "webhook", "deliveries", made["id"], "--org", "hooked",
+                         "--limit", "1", "--data-dir", data_dir)  # fmt: skip
+        assert len(json.loads(cut.stdout)) == 1
+        assert "The newest 1 deliveries only: raise --limit" in cut.stderr
+        assert len(json.loads(admin("webhook", "deliveries", made["id"], "--org", "hooked", json_output=True))) == 2
     assert admin("webhook", "delete", made["id"], "--org", "hooked").startswith(f"Deleted webhook {made['id']}")
     assert admin("webhook", "list", "--org", "hooked", json_output=True) == "[]"
     assert "cli-secret" not in server.log.read_text()

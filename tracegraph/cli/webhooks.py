@@ -119,8 +119,12 @@ def deliveries(
     found = _on_store(
         data_dir,
         neo4j_uri,
-        lambda store: store.webhook_deliveries(org, webhook_id, limit=limit, failed_only=failed),
+        lambda store: store.webhook_deliveries(org, webhook_id, limit=limit + 1, failed_only=failed),
     )
+    if len(found) > limit:  # one more than asked: the list is cut, and says so (on stderr, so JSON stays an array)
+        found = found[:limit]
+        more = f"raise --limit (up to {MAX_PAGE}) or" if limit < MAX_PAGE else "for older ones,"
+        typer.echo(f"The newest {limit} deliveries only: {more} page Webhook.deliveries over GraphQL.", err=True)
     if _json(ctx):
         typer.echo(json.dumps([shapes.delivery(item) for item in found], indent=2))
         return
